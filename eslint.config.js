@@ -7,14 +7,14 @@ import globals from 'globals';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = ['node:*', ...builtinModules, ...builtinModules.map((m) => `${m}/*`)];
-const layerPath = (layers) => `(^|/)(${layers.join('|')})(/|$)`;
+const layerNames = (layers) => `(${layers.join('|')})(/|$)`;
 
 /** Builds a no-restricted-imports rule for one kiosk-app layer. */
 function layer({ forbidNode = false, forbidLayers = [], forbidPackages = [], onlyRelativeAnd = null, why }) {
   const patterns = [];
   if (forbidNode) patterns.push({ group: nodeBuiltins, message: `${why}: no Node built-ins here.` });
   if (forbidLayers.length) {
-    patterns.push({ regex: `^\\.{1,2}/.*${layerPath(forbidLayers)}`, message: `${why}: this layer may not import ${forbidLayers.join(', ')}.` });
+    patterns.push({ regex: `^\\.{1,2}/(.*/)?${layerNames(forbidLayers)}`, message: `${why}: this layer may not import ${forbidLayers.join(', ')}.` });
   }
   if (forbidPackages.length) patterns.push({ group: forbidPackages, message: `${why}: package not allowed in this layer.` });
   if (onlyRelativeAnd) {
@@ -46,6 +46,11 @@ export default tseslint.config(
   {
     files: ['kiosk-app/src/core/**/*.ts'],
     rules: layer({ forbidNode: true, forbidLayers: ['edge', 'main', 'preload', 'renderer', 'shell', 'bridge'], onlyRelativeAnd: ['@atrium/contracts'], why: 'kiosk core is pure' }),
+  },
+  {
+    // Tests of the pure core may use the test tools, and nothing else more.
+    files: ['kiosk-app/src/core/**/*.test.ts'],
+    rules: layer({ forbidNode: true, forbidLayers: ['edge', 'main', 'preload', 'renderer', 'shell', 'bridge'], onlyRelativeAnd: ['@atrium/contracts', 'vitest', 'fast-check'], why: 'kiosk core tests stay pure' }),
   },
   {
     files: ['kiosk-app/src/bridge/**/*.ts'],

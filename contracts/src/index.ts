@@ -1,1 +1,17 @@
-export const placeholder = 1;
+// @atrium/contracts: the shapes that cross every boundary. No I/O lives here.
+import './formats';
+
+export * from './cloudEvent';
+export * from './eventId';
+export * from './catalogue/defineEvent';
+export * from './catalogue/catalogue';
+export { SealedBox } from './catalogue/shopper';
+export * from './catalogue/jsonSchema';
+export * from './validateEvent';
+export * from './makeEvent';
+export * from './httpBatch';
+export * from './kafkaBinding';
+export * from './errors';
+export * from './sync';
+export * from './updateFeed';
+export * from './catalogue/examples';
