@@ -14,4 +14,5 @@ export * from './kafkaBinding';
 export * from './errors';
 export * from './sync';
 export * from './updateFeed';
+export * from './deviceSignature';
 export * from './catalogue/examples';
