@@ -15,4 +15,5 @@ export * from './errors';
 export * from './sync';
 export * from './updateFeed';
 export * from './deviceSignature';
+export * from './topics';
 export * from './catalogue/examples';
