@@ -17,3 +17,5 @@ export * from './updateFeed';
 export * from './deviceSignature';
 export * from './topics';
 export * from './catalogue/examples';
+export * from './content/contentBodies';
+export * from './content/demoMall';
