@@ -21,3 +21,4 @@ export * from './catalogue/examples';
 export * from './content/contentBodies';
 export * from './content/demoMall';
 export * from './schemaTools';
+export * from './kioskDataFiles';
