@@ -26,6 +26,8 @@ export const errorCatalogue = {
   APPROVAL_REJECTED: { status: 403, title: 'Ops rejected this action' },
   ADDRESS_POOL_EXHAUSTED: { status: 409, title: 'No free VPN address is left in the pool' },
   BODY_TOO_LARGE: { status: 413, title: 'The request body is larger than allowed' },
+  RANGE_NOT_SATISFIABLE: { status: 416, title: 'The requested byte range is outside the resource' },
+  ARTEFACT_DIGEST_MISMATCH: { status: 422, title: 'The uploaded artefact does not match its declared sha512 or size' },
   BODY_DECOMPRESSED_TOO_LARGE: { status: 413, title: 'The decompressed body is larger than allowed' },
   BATCH_TOO_MANY_EVENTS: { status: 413, title: 'The batch has more events than allowed' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The content type is not accepted here' },
