@@ -188,7 +188,7 @@ export function resolveStackConfig(
     pidsDir: join(stateDir, 'pids'),
     heapMb: {
       kafka: parseIntEnv(env, 'ATRIUM_KAFKA_HEAP_MB', 512, 128, 16_384),
-      cassandra: parseIntEnv(env, 'ATRIUM_CASSANDRA_HEAP_MB', 1024, 512, 16_384),
+      cassandra: parseIntEnv(env, 'ATRIUM_CASSANDRA_HEAP_MB', 768, 512, 16_384),
     },
     readyTimeoutMs: parseIntEnv(env, 'ATRIUM_STACK_READY_TIMEOUT_S', 240, 5, 3_600) * 1000,
     cassandra: {

@@ -27,3 +27,42 @@ export function findStackProcesses(stateDir: string): FoundProcess[] {
   }
   return found;
 }
+
+/** A process identified by pid and start time, so a recycled pid is never mistaken for it. */
+export interface ProcessIdentity {
+  pid: number;
+  startTicks: string;
+}
+
+/**
+ * Every descendant of `rootPid`, found through parent pids in /proc. PostgreSQL's children call
+ * setsid(), so they leave the postmaster's process group; this is how `down` still sees them.
+ */
+export function descendantsOf(rootPid: number): ProcessIdentity[] {
+  const children = new Map<number, ProcessIdentity[]>();
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ppid = Number(fields[1]);
+    const startTicks = fields[19] ?? '';
+    const list = children.get(ppid) ?? [];
+    list.push({ pid, startTicks });
+    children.set(ppid, list);
+  }
+  const found: ProcessIdentity[] = [];
+  const visit = (pid: number): void => {
+    for (const child of children.get(pid) ?? []) {
+      found.push(child);
+      visit(child.pid);
+    }
+  };
+  visit(rootPid);
+  return found;
+}

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isRecordAlive, type ProcessRecord } from './processRecord';
+import { descendantsOf, type ProcessIdentity } from './findStackProcesses';
+import { isRecordAlive, readProcStat, type ProcessRecord } from './processRecord';
 
 /** True while any process of the group led by `pgid` exists. */
 export function isGroupAlive(pgid: number): boolean {
@@ -12,6 +13,11 @@ export function isGroupAlive(pgid: number): boolean {
   }
 }
 
+function isAlive(identity: ProcessIdentity): boolean {
+  const stat = readProcStat(identity.pid);
+  return stat !== undefined && stat.startTicks === identity.startTicks && stat.state !== 'Z';
+}
+
 function signal(target: number, sig: NodeJS.Signals): void {
   try {
     process.kill(target, sig);
@@ -20,13 +26,13 @@ function signal(target: number, sig: NodeJS.Signals): void {
   }
 }
 
-async function waitGone(pgid: number, timeoutMs: number): Promise<boolean> {
+async function waitUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!isGroupAlive(pgid)) return true;
+    if (done()) return true;
     await sleep(200);
   }
-  return !isGroupAlive(pgid);
+  return done();
 }
 
 /** How a stop went, for the `down` summary. */
@@ -34,16 +40,19 @@ export type StopOutcome = 'not-running' | 'stopped' | 'killed';
 
 /**
  * Asks the group leader to shut down cleanly with `stopSignal` (PostgreSQL wants SIGINT for a fast
- * shutdown; SIGTERM would wait for clients), waits for the whole group to exit, then SIGKILLs
- * the group so nothing of it survives.
+ * shutdown; SIGTERM would wait for clients), waits until its group and every descendant (some
+ * leave the group) have exited, then SIGKILLs whatever is left.
  */
 export async function stopProcessGroup(record: ProcessRecord, stopSignal: NodeJS.Signals, graceMs: number): Promise<StopOutcome> {
   // A recycled pid is someone else's: never signal it. Survivors of a dead leader are found
   // by the state-folder scan in stackDown instead.
   if (!isRecordAlive(record)) return 'not-running';
+  const descendants = descendantsOf(record.pid);
+  const allGone = (): boolean => !isGroupAlive(record.pid) && !descendants.some(isAlive);
   signal(record.pid, stopSignal);
-  if (await waitGone(record.pid, graceMs)) return 'stopped';
+  if (await waitUntil(allGone, graceMs)) return 'stopped';
   signal(-record.pid, 'SIGKILL');
-  await waitGone(record.pid, 5_000);
+  for (const descendant of descendants) if (isAlive(descendant)) signal(descendant.pid, 'SIGKILL');
+  await waitUntil(allGone, 5_000);
   return 'killed';
 }

@@ -9,7 +9,7 @@ import { spawnDetached } from '../process/spawnDetached';
 import type { Report } from '../progress';
 import { VERSIONS, type StackConfig } from '../stackConfig';
 import { waitUntilReady } from '../waitUntilReady';
-import { cassandraJvmArgs, renderCassandraLogback, renderCassandraYaml } from './cassandraConfig';
+import { CASSANDRA_JAVA17_MODULE_FLAGS, cassandraJvmArgs, renderCassandraLogback, renderCassandraYaml } from './cassandraConfig';
 import { liveRecords, shortError } from './serviceProcesses';
 import type { ServiceStatus, StackService } from './stackService';
 
@@ -38,7 +38,7 @@ export function runNodetool(config: StackConfig, args: string[]): { status: numb
   const lib = libraryDir(config.cacheDir, CASSANDRA_LIBRARY);
   const result = spawnSync(
     'java',
-    ['-Xmx128m', '-cp', `${lib}/*`, `-Dlogback.configurationFile=${join(config.stateDir, 'cassandra', 'conf', 'logback-tools.xml')}`, 'org.apache.cassandra.tools.NodeTool', '-h', config.host, '-p', String(config.ports.cassandraJmx), ...args],
+    ['-Xmx128m', ...CASSANDRA_JAVA17_MODULE_FLAGS, '-cp', `${lib}/*`, `-Dlogback.configurationFile=${join(config.stateDir, 'cassandra', 'conf', 'logback-tools.xml')}`, 'org.apache.cassandra.tools.NodeTool', '-h', config.host, '-p', String(config.ports.cassandraJmx), ...args],
     { encoding: 'utf8' },
   );
   return { status: result.status ?? 1, output: `${result.stdout}${result.stderr}` };

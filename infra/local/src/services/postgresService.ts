@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { findPostgresBinDir } from '../prerequisites';
@@ -112,6 +112,9 @@ export const postgresService: StackService = {
     if (socketPath.length > MAX_SOCKET_PATH) {
       throw new StackError('BAD_ARGUMENT', `the PostgreSQL socket path ${socketPath} is longer than ${MAX_SOCKET_PATH} bytes`, 'set ATRIUM_STATE_DIR to a shorter folder');
     }
+    // The folder itself stays 0755 so the postgres user can reach data/ and run/ inside it.
+    mkdirSync(root, { recursive: true, mode: 0o755 });
+    chmodSync(root, 0o755);
     mkdirSync(socketDir, { recursive: true, mode: 0o700 });
     if (runAs) {
       chownSync(socketDir, runAs.uid, runAs.gid);
