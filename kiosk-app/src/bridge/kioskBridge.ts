@@ -24,15 +24,4 @@ export interface KioskBridge extends KioskBridgeCalls {
   onNotice(listener: (notice: BridgeNotice) => void): () => void;
 }
 
-/** The name under which the preload exposes the bridge on `window`. */
-export const BRIDGE_GLOBAL = 'atrium';
-/** The Electron IPC channel that carries bridge calls. */
-export const BRIDGE_IPC_CHANNEL = 'atrium:bridge';
-/** The Electron IPC channel that carries pushed notices. */
-export const BRIDGE_NOTICE_CHANNEL = 'atrium:notice';
-/** The browser shell's HTTP path prefix for calls (`POST /bridge/<method>`). */
-export const BRIDGE_HTTP_PREFIX = '/bridge/';
-/** The browser shell's WebSocket path for notices. */
-export const BRIDGE_WS_PATH = '/bridge-notices';
-/** The header carrying the shell's per-launch secret. */
-export const BRIDGE_SECRET_HEADER = 'x-atrium-bridge-secret';
+export * from './bridgeWire';
