@@ -21,7 +21,7 @@ export interface SyncPolicy {
 }
 
 /** Codes the kiosk itself gives to failures that carry no problem code from the server. */
-export type LocalSyncErrorCode = 'NETWORK' | 'TIMEOUT' | 'REPLY_INVALID' | 'NO_PROGRESS';
+export type LocalSyncErrorCode = 'NETWORK' | 'TIMEOUT' | 'REPLY_INVALID' | 'NO_PROGRESS' | 'HTTP_ERROR' | 'LOCAL_FAILURE';
 
 /** A failure's code: a catalogued problem code from the gateway, or a local one. */
 export type SyncErrorCode = ErrorCode | LocalSyncErrorCode;
