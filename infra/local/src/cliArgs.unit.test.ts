@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { parseCliArgs } from './cliArgs';
+
+describe('parseCliArgs', () => {
+  it('defaults to the dev profile with one broker and every service', () => {
+    expect(parseCliArgs(['up'])).toEqual({ command: 'up', stack: { profile: 'dev', brokers: 1 }, purge: false, downOnExit: false, rest: [] });
+  });
+
+  it('reads profile, brokers and a service subset', () => {
+    const args = parseCliArgs(['up', '--profile', 'test', '--brokers', '3', '--only', 'kafka,postgres']);
+    expect(args.stack).toEqual({ profile: 'test', brokers: 3, only: ['kafka', 'postgres'] });
+  });
+
+  it('shows help for --help or no command', () => {
+    expect(parseCliArgs(['--help']).command).toBe('help');
+    expect(parseCliArgs(['status', '-h']).command).toBe('help');
+    expect(parseCliArgs([]).command).toBe('help');
+  });
+
+  it('passes arguments after -- through to nodetool only', () => {
+    expect(parseCliArgs(['nodetool', '--', 'status', '-r']).rest).toEqual(['status', '-r']);
+    expect(() => parseCliArgs(['up', 'now'])).toThrow(/unexpected arguments/);
+  });
+
+  it('rejects what it does not know, saying what it accepts', () => {
+    expect(() => parseCliArgs(['launch'])).toThrow(/unknown command "launch"/);
+    expect(() => parseCliArgs(['up', '--profile', 'prod'])).toThrow(/dev, test/);
+    expect(() => parseCliArgs(['up', '--brokers', '2'])).toThrow(/1 or 3/);
+    expect(() => parseCliArgs(['up', '--only', 'kafka,redis'])).toThrow(/unknown: redis/);
+    expect(() => parseCliArgs(['up', '--verbose'])).toThrow(/verbose/);
+  });
+});
