@@ -14,14 +14,22 @@ export default async function setup(): Promise<() => Promise<void>> {
   const brokers = process.env.ATRIUM_STACK_BROKERS === '3' ? 3 : 1;
   const config = resolveStackConfig({ profile: 'test', brokers }, process.env, findRepoPaths());
   const report = reporterFor('test-stack');
-  const endpoints = await stackUp(config, report);
-  await runMigrations(endpoints, { migrationsDir: config.migrationsDir, replication: config.cassandra.replication, report });
+  const teardown = process.env.ATRIUM_STACK_TEARDOWN === '1';
+  let endpoints;
+  try {
+    endpoints = await stackUp(config, report);
+    await runMigrations(endpoints, { migrationsDir: config.migrationsDir, replication: config.cassandra.replication, report });
+  } catch (error) {
+    // Vitest runs no teardown when setup fails, so CI would otherwise leave half a stack behind.
+    if (teardown) await stackDown(config, {}, report).catch(() => undefined);
+    throw error;
+  }
   // Test workers start after global setup and inherit this environment.
   Object.assign(process.env, endpointsToEnv(endpoints));
   report(`endpoints exported: ${Object.keys(endpointsToEnv(endpoints)).join(', ')}`);
 
   return async () => {
-    if (process.env.ATRIUM_STACK_TEARDOWN === '1') await stackDown(config, {}, report);
+    if (teardown) await stackDown(config, {}, report);
     else report('leaving the test stack running (ATRIUM_STACK_TEARDOWN=1 stops it; or npm run stack:down -- --profile test)');
   };
 }
