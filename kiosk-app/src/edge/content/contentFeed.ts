@@ -1,0 +1,91 @@
+import type Database from 'better-sqlite3';
+import { AtriumError } from '@atrium/contracts';
+import { ContentWriter } from './contentWriter';
+import { parseContentPage } from './contentPageValidation';
+
+/** Where the kiosk stands in the content feed: what the sync client sends on its next pull. */
+export interface ContentFeedPosition {
+  /** The `nextCursor` of the last applied page; null before the first page. */
+  cursor: string | null;
+  /** The ETag of the last applied response, for `If-None-Match`; null when none was given. */
+  etag: string | null;
+  /** Bumped by every applied page. */
+  contentVersion: number;
+}
+
+/** What applying a page did. */
+export interface ContentPageApplied {
+  cursor: string;
+  contentVersion: number;
+  upserted: number;
+  /** Upserts skipped because a newer version of the item was already stored. */
+  staleSkipped: number;
+  deleted: number;
+}
+
+/** Options of `applyContentPage`. */
+export interface ApplyContentPageOptions {
+  /** The response's ETag, stored with the cursor in the same transaction. */
+  etag?: string | null;
+  /** When the page was applied (ISO 8601), kept for diagnostics. */
+  appliedAt?: Date;
+}
+
+/** What the content cache needs of the kiosk store (`KioskStore` fits): its database and its transaction. */
+export interface ContentStoreHandle {
+  readonly db: Database.Database;
+  transaction<T>(fn: () => T): T;
+}
+
+interface FeedRow {
+  cursor: string | null;
+  etag: string | null;
+  content_version: number;
+}
+
+/**
+ * The content feed's state in SQLite and the one way content changes: a whole page, validated
+ * first, then written in one transaction with its cursor and ETag. Either all of a page is
+ * applied or none of it, cursor included.
+ */
+export class ContentFeed {
+  private readonly readRow: Database.Statement<[], FeedRow>;
+  private readonly writeRow: Database.Statement<[string, string | null, string]>;
+
+  constructor(private readonly store: ContentStoreHandle) {
+    const db = store.db;
+    this.readRow = db.prepare('SELECT cursor, etag, content_version FROM content_feed WHERE singleton = 1');
+    this.writeRow = db.prepare('UPDATE content_feed SET cursor = ?, etag = ?, content_version = content_version + 1, applied_at = ? WHERE singleton = 1');
+  }
+
+  /** The cursor and ETag for the next pull. */
+  position(): ContentFeedPosition {
+    const row = this.readRow.get();
+    if (!row) throw new AtriumError('INTERNAL', 'content_feed row missing: the content migrations have not run');
+    return { cursor: row.cursor, etag: row.etag, contentVersion: row.content_version };
+  }
+
+  /**
+   * Validates and applies one page of the feed (as it came off the wire). Throws
+   * VALIDATION_FAILED (naming the item and field) for an invalid page and CONFLICT for a page
+   * that does not continue from the stored cursor; in both cases nothing changes. Deletes are
+   * applied after upserts, so an item in both is gone afterwards.
+   */
+  applyPage(input: unknown, options: ApplyContentPageOptions = {}): ContentPageApplied {
+    const page = parseContentPage(input);
+    return this.store.transaction((): ContentPageApplied => {
+      const { cursor } = this.position();
+      if (cursor !== null && page.cursor !== cursor) {
+        throw new AtriumError('CONFLICT', `content page starts at cursor "${page.cursor}" but the kiosk is at "${cursor}"`);
+      }
+      const writer = new ContentWriter(this.store.db);
+      let upserted = 0;
+      let deleted = 0;
+      for (const item of page.upserts) if (writer.upsert(item)) upserted++;
+      for (const d of page.deletes) if (writer.delete(d.kind, d.id)) deleted++;
+      writer.finish();
+      this.writeRow.run(page.nextCursor, options.etag ?? null, (options.appliedAt ?? new Date()).toISOString());
+      return { cursor: page.nextCursor, contentVersion: this.position().contentVersion, upserted, staleSkipped: page.upserts.length - upserted, deleted };
+    });
+  }
+}
