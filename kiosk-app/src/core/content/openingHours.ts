@@ -125,3 +125,10 @@ export function openStatusAt(hours: OpeningHoursBody, now: Date, timeZone: strin
   const next = line.find((i) => i.start > clock.minutes);
   return { open: false, opensAt: next ? localTimeAt(clock.date, next.start) : null };
 }
+
+/** The opening times of the local date that `now` falls on in `timeZone` (empty when closed all day). */
+export function openingTimesOn(hours: OpeningHoursBody, now: Date, timeZone: string): { date: string; times: Array<{ open: string; close: string }> } {
+  const clock = localClockAt(now, timeZone);
+  const times = intervalsOn(hours, clock.date, clock.weekday).map((i) => ({ open: toClock(i.start), close: toClock(i.end % MINUTES_PER_DAY) }));
+  return { date: clock.date, times };
+}

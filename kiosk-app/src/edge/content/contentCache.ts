@@ -1,9 +1,10 @@
 import type { KioskConfigBody, OfferBody } from '@atrium/contracts';
 import { findRoute, type RouteOptions, type RouteResult } from '../../core/content/findRoute';
+import { floorPlanOf, type FloorPlan } from '../../core/content/floorPlan';
 import { ContentFeed, type ApplyContentPageOptions, type ContentStoreHandle, type ContentFeedPosition, type ContentPageApplied } from './contentFeed';
-import { ContentQueries, DEFAULT_CONFIG_ID, type CategoryCount, type ContentLanguage, type StoreDetail } from './contentQueries';
+import { ContentQueries, DEFAULT_CONFIG_ID, MALL_HOURS_ID, type CategoryCount, type ContentLanguage, type StoreDetail } from './contentQueries';
 import { MapGraphCache } from './mapGraphCache';
-import { StoreSearch, type StoreHit, type StoreSearchOptions } from './storeSearch';
+import { StoreSearch, type OpenAt, type StoreHit, type StoreSearchOptions } from './storeSearch';
 
 /** Options of the content cache. */
 export interface ContentCacheOptions {
@@ -57,9 +58,18 @@ export class ContentCache {
     return this.feed.position();
   }
 
-  /** Directory search as the shopper types (prefix, typo-tolerant, name matches first). */
-  searchStores(query: string, options: StoreSearchOptions = {}): StoreHit[] {
-    return this.directory.search(query, this.feed.position().contentVersion, options);
+  /**
+   * Directory search as the shopper types (prefix, typo-tolerant, name matches first). With
+   * `now`, each hit also says whether the store is open then.
+   */
+  searchStores(query: string, options: StoreSearchOptions & { now?: Date } = {}): StoreHit[] {
+    const { now, ...search } = options;
+    return this.directory.search(query, this.feed.position().contentVersion, search, now ? this.openAt(now) : undefined);
+  }
+
+  private openAt(now: Date): OpenAt | undefined {
+    const timeZone = this.kioskConfig()?.timeZone;
+    return timeZone === undefined ? undefined : { now, timeZone, mallHours: this.queries.openingHours(MALL_HOURS_ID) };
   }
 
   /** Categories with store counts, sorted by name in `language`. */
@@ -85,6 +95,11 @@ export class ContentCache {
   /** Shortest route between two map nodes; `accessible` keeps to lifts. */
   route(fromNodeId: string, toNodeId: string, options: RouteOptions = {}): RouteResult {
     return findRoute(this.graphs.graphAt(this.feed.position().contentVersion), fromNodeId, toNodeId, options);
+  }
+
+  /** One floor of the map for drawing: nodes, walkable segments, bounds, and the list of floors. */
+  floorPlan(floor: number): FloorPlan {
+    return floorPlanOf(this.graphs.graphAt(this.feed.position().contentVersion), floor);
   }
 
   /** Route from this kiosk (or `fromNodeId`) to a store's map node. */

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { CategoryBody, KioskConfigBody, LocalisedText, MapNodeBody, OfferBody, OpeningHoursBody, StoreBody } from '@atrium/contracts';
 import { activeOffersAt } from '../../core/content/activeOffers';
-import { openStatusAt, type OpenStatus } from '../../core/content/openingHours';
+import { openingTimesOn, openStatusAt, type OpenStatus } from '../../core/content/openingHours';
 
 /** A category with how many stores it holds. */
 export interface CategoryCount {
@@ -19,6 +19,8 @@ export interface StoreDetail {
   hoursSource: 'store' | 'mall' | null;
   /** Null when the hours or the mall's time zone are not known yet. */
   openNow: OpenStatus | null;
+  /** The opening times of today's local date (empty when closed all day); null when unknown. */
+  today: { date: string; times: Array<{ open: string; close: string }> } | null;
   offers: OfferBody[];
   node: MapNodeBody | null;
 }
@@ -91,6 +93,11 @@ export class ContentQueries {
     return parse<MapNodeBody>(this.node.get(nodeId));
   }
 
+  /** Opening hours by id (a store id, or `mall`). */
+  openingHours(id: string): OpeningHoursBody | null {
+    return parse<OpeningHoursBody>(this.hours.get(id));
+  }
+
   /** A store by id. */
   storeBody(storeId: string): StoreBody | null {
     return parse<StoreBody>(this.store.get(storeId));
@@ -100,14 +107,15 @@ export class ContentQueries {
   storeDetail(storeId: string, now: Date, timeZone: string | null): StoreDetail | null {
     const store = this.storeBody(storeId);
     if (!store) return null;
-    const own = parse<OpeningHoursBody>(this.hours.get(storeId));
-    const hours = own ?? parse<OpeningHoursBody>(this.hours.get(MALL_HOURS_ID));
+    const own = this.openingHours(storeId);
+    const hours = own ?? this.openingHours(MALL_HOURS_ID);
     return {
       store,
       categories: this.storeCategories.all(storeId).map((r) => JSON.parse(r.body) as CategoryBody),
       hours,
       hoursSource: own ? 'store' : hours ? 'mall' : null,
       openNow: hours && timeZone ? openStatusAt(hours, now, timeZone) : null,
+      today: hours && timeZone ? openingTimesOn(hours, now, timeZone) : null,
       offers: this.activeOffers(now, storeId),
       node: this.mapNode(store.nodeId),
     };

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { StoreBody } from '@atrium/contracts';
+import type { OpeningHoursBody, StoreBody } from '@atrium/contracts';
+import { openStatusAt } from '../../core/content/openingHours';
 import { planSearch, type SearchField } from '../../core/content/searchPlan';
 import type { VocabularyTerm } from '../../core/content/typoTolerance';
 
@@ -15,6 +16,15 @@ export interface StoreHit {
   matchedField: SearchField | 'browse';
   /** Typos per term allowed in the tier that found it (0 = exact or prefix). */
   typos: number;
+  /** Open at the `openAt` instant given to the search; null when not asked or not known. */
+  openNow: boolean | null;
+}
+
+/** The instant and place for `StoreHit.openNow`: the mall's time zone and its own hours (for stores without any). */
+export interface OpenAt {
+  now: Date;
+  timeZone: string;
+  mallHours: OpeningHoursBody | null;
 }
 
 /** Directory search options. */
@@ -32,11 +42,13 @@ interface HitRow {
   unit: string;
   node_id: string;
   body: string;
+  hours: string | null;
 }
 
 // bm25 weights per column (name, keywords, categories, description): a name match counts most.
 const BM25 = 'bm25(content_store_search, 10.0, 3.0, 2.0, 1.0)';
-const COLUMNS = 's.id, s.name, s.floor, s.unit, s.node_id, s.body';
+const COLUMNS = 's.id, s.name, s.floor, s.unit, s.node_id, s.body, h.body AS hours';
+const HOURS = 'LEFT JOIN content_opening_hours h ON h.id = s.id';
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
 
@@ -55,14 +67,15 @@ export class StoreSearch {
   private vocabulary: { version: number; terms: VocabularyTerm[] } | undefined;
 
   constructor(db: Database.Database) {
-    const fts = `FROM content_store_search JOIN content_stores s ON s.doc = content_store_search.rowid`;
+    const fts = `FROM content_store_search JOIN content_stores s ON s.doc = content_store_search.rowid ${HOURS}`;
     this.tierAll = db.prepare(`SELECT ${COLUMNS} ${fts} WHERE content_store_search MATCH ? ORDER BY ${BM25}, s.name LIMIT ?`);
     this.tierInCategory = db.prepare(
-      `SELECT ${COLUMNS} ${fts} JOIN content_store_categories sc ON sc.store_id = s.id AND sc.category_id = ? WHERE content_store_search MATCH ? ORDER BY ${BM25}, s.name LIMIT ?`,
+      `SELECT ${COLUMNS} FROM content_store_search JOIN content_stores s ON s.doc = content_store_search.rowid
+       JOIN content_store_categories sc ON sc.store_id = s.id AND sc.category_id = ? ${HOURS} WHERE content_store_search MATCH ? ORDER BY ${BM25}, s.name LIMIT ?`,
     );
-    this.browseAll = db.prepare(`SELECT ${COLUMNS} FROM content_stores s ORDER BY s.name COLLATE NOCASE, s.id LIMIT ?`);
+    this.browseAll = db.prepare(`SELECT ${COLUMNS} FROM content_stores s ${HOURS} ORDER BY s.name COLLATE NOCASE, s.id LIMIT ?`);
     this.browseInCategory = db.prepare(
-      `SELECT ${COLUMNS} FROM content_store_categories sc JOIN content_stores s ON s.id = sc.store_id WHERE sc.category_id = ? ORDER BY s.name COLLATE NOCASE, s.id LIMIT ?`,
+      `SELECT ${COLUMNS} FROM content_store_categories sc JOIN content_stores s ON s.id = sc.store_id ${HOURS} WHERE sc.category_id = ? ORDER BY s.name COLLATE NOCASE, s.id LIMIT ?`,
     );
     this.terms = db.prepare('SELECT term, doc FROM content_store_search_terms');
   }
@@ -75,12 +88,12 @@ export class StoreSearch {
   }
 
   /** Searches as the shopper types; an empty query lists stores by name. */
-  search(query: string, contentVersion: number, options: StoreSearchOptions = {}): StoreHit[] {
+  search(query: string, contentVersion: number, options: StoreSearchOptions = {}, openAt?: OpenAt): StoreHit[] {
     const limit = Math.max(1, Math.min(options.limit ?? DEFAULT_LIMIT, MAX_LIMIT));
     const plan = planSearch(query, this.vocabularyAt(contentVersion));
     if (plan.tiers.length === 0) {
       const rows = options.categoryId === undefined ? this.browseAll.all(limit) : this.browseInCategory.all(options.categoryId, limit);
-      return (rows as HitRow[]).map((r) => toHit(r, 'browse', 0));
+      return (rows as HitRow[]).map((r) => toHit(r, 'browse', 0, openAt));
     }
     const hits: StoreHit[] = [];
     const seen = new Set<string>();
@@ -90,7 +103,7 @@ export class StoreSearch {
       for (const row of rows) {
         if (seen.has(row.id)) continue;
         seen.add(row.id);
-        hits.push(toHit(row, tier.field, tier.typos));
+        hits.push(toHit(row, tier.field, tier.typos, openAt));
         if (hits.length >= limit) return hits;
       }
     }
@@ -98,7 +111,9 @@ export class StoreSearch {
   }
 }
 
-function toHit(row: HitRow, matchedField: StoreHit['matchedField'], typos: number): StoreHit {
+function toHit(row: HitRow, matchedField: StoreHit['matchedField'], typos: number, openAt: OpenAt | undefined): StoreHit {
   const body = JSON.parse(row.body) as StoreBody;
-  return { id: row.id, name: row.name, floor: row.floor, unit: row.unit, nodeId: row.node_id, categoryIds: body.categoryIds, matchedField, typos };
+  const hours = row.hours === null ? (openAt?.mallHours ?? null) : (JSON.parse(row.hours) as OpeningHoursBody);
+  const openNow = openAt && hours ? openStatusAt(hours, openAt.now, openAt.timeZone).open : null;
+  return { id: row.id, name: row.name, floor: row.floor, unit: row.unit, nodeId: row.node_id, categoryIds: body.categoryIds, matchedField, typos, openNow };
 }
