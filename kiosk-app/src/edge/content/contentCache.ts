@@ -64,7 +64,7 @@ export class ContentCache {
    */
   searchStores(query: string, options: StoreSearchOptions & { now?: Date } = {}): StoreHit[] {
     const { now, ...search } = options;
-    return this.directory.search(query, this.feed.position().contentVersion, search, now ? this.openAt(now) : undefined);
+    return this.directory.search(query, this.feed.position().contentStamp, search, now ? this.openAt(now) : undefined);
   }
 
   private openAt(now: Date): OpenAt | undefined {
@@ -94,12 +94,12 @@ export class ContentCache {
 
   /** Shortest route between two map nodes; `accessible` keeps to lifts. */
   route(fromNodeId: string, toNodeId: string, options: RouteOptions = {}): RouteResult {
-    return findRoute(this.graphs.graphAt(this.feed.position().contentVersion), fromNodeId, toNodeId, options);
+    return findRoute(this.graphs.graphAt(this.feed.position().contentStamp), fromNodeId, toNodeId, options);
   }
 
   /** One floor of the map for drawing: nodes, walkable segments, bounds, and the list of floors. */
   floorPlan(floor: number): FloorPlan {
-    return floorPlanOf(this.graphs.graphAt(this.feed.position().contentVersion), floor);
+    return floorPlanOf(this.graphs.graphAt(this.feed.position().contentStamp), floor);
   }
 
   /** Route from this kiosk (or `fromNodeId`) to a store's map node. */

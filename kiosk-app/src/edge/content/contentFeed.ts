@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { AtriumError } from '@atrium/contracts';
 import { ContentWriter } from './contentWriter';
 import { parseContentPage } from './contentPageValidation';
@@ -11,6 +12,8 @@ export interface ContentFeedPosition {
   etag: string | null;
   /** Bumped by every applied page. */
   contentVersion: number;
+  /** Random per applied page and never reused (unlike the version after a rollback): the key for in-memory caches. */
+  contentStamp: string;
 }
 
 /** What applying a page did. */
@@ -41,6 +44,7 @@ interface FeedRow {
   cursor: string | null;
   etag: string | null;
   content_version: number;
+  content_stamp: string;
 }
 
 /**
@@ -50,19 +54,19 @@ interface FeedRow {
  */
 export class ContentFeed {
   private readonly readRow: Database.Statement<[], FeedRow>;
-  private readonly writeRow: Database.Statement<[string, string | null, string]>;
+  private readonly writeRow: Database.Statement<[string, string | null, string, string]>;
 
   constructor(private readonly store: ContentStoreHandle) {
     const db = store.db;
-    this.readRow = db.prepare('SELECT cursor, etag, content_version FROM content_feed WHERE singleton = 1');
-    this.writeRow = db.prepare('UPDATE content_feed SET cursor = ?, etag = ?, content_version = content_version + 1, applied_at = ? WHERE singleton = 1');
+    this.readRow = db.prepare('SELECT cursor, etag, content_version, content_stamp FROM content_feed WHERE singleton = 1');
+    this.writeRow = db.prepare('UPDATE content_feed SET cursor = ?, etag = ?, applied_at = ?, content_stamp = ?, content_version = content_version + 1 WHERE singleton = 1');
   }
 
   /** The cursor and ETag for the next pull. */
   position(): ContentFeedPosition {
     const row = this.readRow.get();
     if (!row) throw new AtriumError('INTERNAL', 'content_feed row missing: the content migrations have not run');
-    return { cursor: row.cursor, etag: row.etag, contentVersion: row.content_version };
+    return { cursor: row.cursor, etag: row.etag, contentVersion: row.content_version, contentStamp: row.content_stamp };
   }
 
   /**
@@ -84,7 +88,7 @@ export class ContentFeed {
       for (const item of page.upserts) if (writer.upsert(item)) upserted++;
       for (const d of page.deletes) if (writer.delete(d.kind, d.id)) deleted++;
       writer.finish();
-      this.writeRow.run(page.nextCursor, options.etag ?? null, (options.appliedAt ?? new Date()).toISOString());
+      this.writeRow.run(page.nextCursor, options.etag ?? null, (options.appliedAt ?? new Date()).toISOString(), randomUUID());
       return { cursor: page.nextCursor, contentVersion: this.position().contentVersion, upserted, staleSkipped: page.upserts.length - upserted, deleted };
     });
   }

@@ -1,23 +1,18 @@
 import Database from 'better-sqlite3';
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
 import { demoMall, type ContentPage, type ContentUpsert } from '@atrium/contracts';
-import type { ContentStoreHandle } from './contentFeed';
-
-const MIGRATIONS_DIR = fileURLToPath(new URL('../store/migrations', import.meta.url));
-const CONTENT_MIGRATION = /^(0[5-9]\d)_[a-z0-9_]+\.sql$/;
+import { KioskStore } from '../store/kioskStore';
+import { migrate } from '../store/migrate';
+import { storeConfig } from '../store/openKioskStore';
 
 /**
- * An in-memory database with the content cache's migrations (050–099) applied, for tests and
- * benchmarks that need nothing else of the kiosk store.
+ * A kiosk store on an in-memory database with every store migration applied (the content
+ * cache's 050–099 among them), for tests and benchmarks that need no file on disk.
  */
-export function openContentTestStore(): ContentStoreHandle & { close(): void } {
+export function openContentTestStore(): KioskStore {
   const db = new Database(':memory:');
-  for (const file of readdirSync(MIGRATIONS_DIR).filter((f) => CONTENT_MIGRATION.test(f)).sort()) {
-    db.exec(readFileSync(`${MIGRATIONS_DIR}/${file}`, 'utf8'));
-  }
-  const run = db.transaction((fn: () => unknown) => fn());
-  return { db, transaction: <T>(fn: () => T) => run(fn) as T, close: () => db.close() };
+  const report = migrate(db);
+  return new KioskStore(db, ':memory:', storeConfig({ dataDir: tmpdir() }), report);
 }
 
 /** A content page carrying `upserts`, continuing from `cursor`. */

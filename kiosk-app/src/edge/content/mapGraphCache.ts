@@ -6,7 +6,7 @@ import { buildMapGraph, type MapGraph } from '../../core/content/mapGraph';
 export class MapGraphCache {
   private readonly nodes: Database.Statement<[], { body: string }>;
   private readonly edges: Database.Statement<[], { body: string }>;
-  private cached: { version: number; graph: MapGraph } | undefined;
+  private cached: { stamp: string; graph: MapGraph } | undefined;
 
   constructor(db: Database.Database) {
     this.nodes = db.prepare('SELECT body FROM content_map_nodes ORDER BY id');
@@ -14,13 +14,13 @@ export class MapGraphCache {
   }
 
   /** The graph of this content version (built on first use after a page was applied). */
-  graphAt(contentVersion: number): MapGraph {
-    if (this.cached?.version !== contentVersion) {
+  graphAt(contentStamp: string): MapGraph {
+    if (this.cached?.stamp !== contentStamp) {
       const graph = buildMapGraph(
         this.nodes.all().map((r) => JSON.parse(r.body) as MapNodeBody),
         this.edges.all().map((r) => JSON.parse(r.body) as MapEdgeBody),
       );
-      this.cached = { version: contentVersion, graph };
+      this.cached = { stamp: contentStamp, graph };
     }
     return this.cached.graph;
   }

@@ -64,7 +64,7 @@ export class StoreSearch {
   private readonly browseAll: Database.Statement<[number]>;
   private readonly browseInCategory: Database.Statement<[string, number]>;
   private readonly terms: Database.Statement<[], { term: string; doc: number }>;
-  private vocabulary: { version: number; terms: VocabularyTerm[] } | undefined;
+  private vocabulary: { stamp: string; terms: VocabularyTerm[] } | undefined;
 
   constructor(db: Database.Database) {
     const fts = `FROM content_store_search JOIN content_stores s ON s.doc = content_store_search.rowid ${HOURS}`;
@@ -80,17 +80,17 @@ export class StoreSearch {
     this.terms = db.prepare('SELECT term, doc FROM content_store_search_terms');
   }
 
-  private vocabularyAt(contentVersion: number): VocabularyTerm[] {
-    if (this.vocabulary?.version !== contentVersion) {
-      this.vocabulary = { version: contentVersion, terms: this.terms.all().map((r) => ({ term: r.term, documents: r.doc })) };
+  private vocabularyAt(contentStamp: string): VocabularyTerm[] {
+    if (this.vocabulary?.stamp !== contentStamp) {
+      this.vocabulary = { stamp: contentStamp, terms: this.terms.all().map((r) => ({ term: r.term, documents: r.doc })) };
     }
     return this.vocabulary.terms;
   }
 
   /** Searches as the shopper types; an empty query lists stores by name. */
-  search(query: string, contentVersion: number, options: StoreSearchOptions = {}, openAt?: OpenAt): StoreHit[] {
+  search(query: string, contentStamp: string, options: StoreSearchOptions = {}, openAt?: OpenAt): StoreHit[] {
     const limit = Math.max(1, Math.min(options.limit ?? DEFAULT_LIMIT, MAX_LIMIT));
-    const plan = planSearch(query, this.vocabularyAt(contentVersion));
+    const plan = planSearch(query, this.vocabularyAt(contentStamp));
     if (plan.tiers.length === 0) {
       const rows = options.categoryId === undefined ? this.browseAll.all(limit) : this.browseInCategory.all(options.categoryId, limit);
       return (rows as HitRow[]).map((r) => toHit(r, 'browse', 0, openAt));
