@@ -22,3 +22,4 @@ export * from './content/contentBodies';
 export * from './content/demoMall';
 export * from './schemaTools';
 export * from './kioskDataFiles';
+export * from './sealedBoxProfile';

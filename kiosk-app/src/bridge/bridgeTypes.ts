@@ -58,11 +58,19 @@ export const Point = Type.Object({ x: Type.Number(), y: Type.Number() });
 export type Point = Static<typeof Point>;
 
 export const RouteStep = Type.Object({
-  kind: Type.Union([Type.Literal('walk'), Type.Literal('lift'), Type.Literal('escalator'), Type.Literal('stairs'), Type.Literal('arrive')]),
+  kind: Type.Union([
+    Type.Literal('walk'),
+    Type.Literal('turn'),
+    Type.Literal('lift'),
+    Type.Literal('escalator'),
+    Type.Literal('stairs'),
+    Type.Literal('ramp'),
+    Type.Literal('arrive'),
+  ]),
   floor: Type.Integer(),
   toFloor: Type.Optional(Type.Integer()),
   distanceM: Type.Number(),
-  label: Type.Optional(Type.String()),
+  direction: Type.Optional(Type.Union([Type.Literal('left'), Type.Literal('right'), Type.Literal('around')])),
 });
 /** One step of directions; the renderer words it in the shopper's language. */
 export type RouteStep = Static<typeof RouteStep>;

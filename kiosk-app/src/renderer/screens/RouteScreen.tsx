@@ -9,9 +9,12 @@ function stepText(t: ReturnType<typeof useT>, step: RouteStep, storeName: string
   switch (step.kind) {
     case 'walk':
       return t('route.step.walk', { metres, floor: step.floor });
+    case 'turn':
+      return t(`route.step.turn-${step.direction ?? 'left'}`);
     case 'lift':
     case 'escalator':
     case 'stairs':
+    case 'ramp':
       return t(`route.step.${step.kind}`, { floor: step.floor, toFloor: step.toFloor ?? step.floor });
     case 'arrive':
       return t('route.step.arrive', { store: storeName });

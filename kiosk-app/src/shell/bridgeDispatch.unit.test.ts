@@ -1,9 +1,10 @@
+// The bridge layer may import only contracts, so its receiving-side tests live with the shell that receives.
 import { describe, expect, it } from 'vitest';
 import { AtriumError } from '@atrium/contracts';
-import { bridgeOk } from './bridgeResult';
-import { bridgeMethods } from './bridgeCalls';
-import { dispatchBridgeCall } from './dispatchBridgeCall';
-import type { KioskBridgeCalls } from './kioskBridge';
+import { bridgeOk } from '../bridge/bridgeResult';
+import { bridgeMethods } from '../bridge/bridgeCalls';
+import { dispatchBridgeCall } from '../bridge/dispatchBridgeCall';
+import type { KioskBridgeCalls } from '../bridge/kioskBridge';
 
 const SESSION = '0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b';
 const seen: unknown[] = [];

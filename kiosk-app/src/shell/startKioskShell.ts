@@ -1,0 +1,111 @@
+import { URGENT_CHANNEL_PATH, demoMall, type UrgentMessage } from '@atrium/contracts';
+import { loadDevicePrivateKey, openKioskEdge, type BatchUploader, type ClockSource, type KioskEdge } from '../edge';
+import { ContentCache } from '../edge/content';
+import { startBridgeServer } from './bridgeServer';
+import { ChromiumLauncher } from './chromiumLauncher';
+import { FloorPlans } from './floorPlans';
+import { createKioskService } from './kioskService';
+import { x25519PublicKey } from './piiSealer';
+import type { ShellConfig } from './shellConfig';
+import { UrgentRelay } from './urgentRelay';
+
+/** A running browser shell: the edge core it hosts, the bridge it serves, the browser it keeps up. */
+export interface KioskShell {
+  url: string;
+  secret: string;
+  pageUrl: string;
+  edge: KioskEdge;
+  content: ContentCache;
+  browser: ChromiumLauncher | null;
+  /** Relays an urgent message to the page as the gateway's channel would. */
+  relayUrgent(message: UrgentMessage): void;
+  close(): Promise<void>;
+}
+
+/** Optional seams for tests and benches: a clock, an uploader, a wall clock for content rules. */
+export interface ShellSeams {
+  clockSource?: ClockSource;
+  uploader?: BatchUploader;
+  now?: () => Date;
+  log?: (entry: Record<string, unknown>) => void;
+}
+
+const STATUS_POLL_MS = 500;
+
+function seedDemo(content: ContentCache, now: Date): void {
+  if (content.currentCursor() !== null) return;
+  // Offers of the demo mall start a day ago, so they are current whenever the bench runs.
+  const upserts = demoMall({ offersFrom: new Date(now.getTime() - 86_400_000).toISOString() });
+  content.applyContentPage({ cursor: '', nextCursor: 'demo-1', hasMore: false, upserts, deletes: [], serverTime: now.toISOString() });
+}
+
+/** Opens the edge core, serves the renderer and the bridge, and starts sync, urgent relay and browser. */
+export async function startKioskShell(config: ShellConfig, seams: ShellSeams = {}): Promise<KioskShell> {
+  const log = seams.log ?? ((entry) => console.log(JSON.stringify({ time: new Date().toISOString(), ...entry })));
+  const now = seams.now ?? (() => new Date());
+  const edge = openKioskEdge(config.edge, { ...(seams.clockSource ? { clockSource: seams.clockSource } : {}), ...(seams.uploader ? { uploader: seams.uploader } : {}) });
+  const content = new ContentCache(edge.store, { kioskId: config.edge.outbox.kioskId });
+  if (config.seedDemoContent) seedDemo(content, now());
+  const floorPlans = new FloorPlans(edge.store, () => String(content.feedPosition().contentVersion));
+  const calls = createKioskService({ config, edge, content, floorPlans, loyaltyKey: x25519PublicKey(config.loyalty.publicKey), now });
+  const server = await startBridgeServer({ host: config.http.host, port: config.http.port, rendererDir: config.rendererDir, calls });
+
+  const stopSync = new AbortController();
+  const syncLoop = config.syncLoop ? edge.sync.run(stopSync.signal).catch((err: unknown) => log({ level: 'error', msg: 'sync loop stopped', err: String(err) })) : Promise.resolve();
+
+  let last = { online: edge.sync.status().online, queued: -1 };
+  const statusTimer = setInterval(() => {
+    const status = edge.sync.status();
+    if (status.online !== last.online || status.queue.total !== last.queued) {
+      last = { online: status.online, queued: status.queue.total };
+      server.notify({ kind: 'sync', online: status.online, queued: status.queue.total });
+    }
+  }, STATUS_POLL_MS);
+
+  const relayUrgent = (message: UrgentMessage) => {
+    if (message.kind === 'sync-now') edge.sync.requestSync();
+    server.notify({ kind: 'urgent', message });
+  };
+  const urgent = config.urgent.enabled
+    ? new UrgentRelay({
+        url: config.urgent.url ?? `${config.edge.gateway.url}${URGENT_CHANNEL_PATH}`,
+        deviceId: config.edge.gateway.deviceId,
+        privateKey: loadDevicePrivateKey(config.edge.gateway.deviceKeyPath),
+        nowMs: () => edge.clock.nowMs(),
+        onMessage: relayUrgent,
+        log,
+      })
+    : null;
+  urgent?.start();
+
+  const browser = config.browser.launch
+    ? new ChromiumLauncher({
+        executablePath: config.browser.executablePath,
+        url: server.pageUrl,
+        headless: config.browser.headless,
+        log,
+        ...(config.browser.userDataDir ? { userDataDir: config.browser.userDataDir } : {}),
+        ...(config.browser.remoteDebuggingPort !== undefined ? { remoteDebuggingPort: config.browser.remoteDebuggingPort } : {}),
+      })
+    : null;
+  browser?.start();
+
+  return {
+    url: server.url,
+    secret: server.secret,
+    pageUrl: server.pageUrl,
+    edge,
+    content,
+    browser,
+    relayUrgent,
+    async close() {
+      await browser?.stop();
+      urgent?.stop();
+      clearInterval(statusTimer);
+      stopSync.abort();
+      await syncLoop;
+      await server.close();
+      edge.close();
+    },
+  };
+}
