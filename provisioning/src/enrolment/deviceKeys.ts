@@ -1,4 +1,4 @@
-import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 
 const WG_KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
 const ED25519_RAW = /^[A-Za-z0-9_-]{43}$/;
@@ -39,7 +39,7 @@ export function wireguardPublicKeyOf(privateKeyBase64: string): string {
   const d = Buffer.from(privateKeyBase64, 'base64');
   // Any 32 bytes are a valid X25519 private key; the JWK import needs x, so derive it via PKCS#8.
   const pkcs8 = Buffer.concat([Buffer.from('302e020100300506032b656e04220420', 'hex'), d]);
-  const x = createPublicKey({ key: pkcs8, format: 'der', type: 'pkcs8' }).export({ format: 'jwk' }).x;
+  const x = createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' })).export({ format: 'jwk' }).x;
   if (!x) throw new Error('X25519 public key derivation failed');
   return Buffer.from(x, 'base64url').toString('base64');
 }

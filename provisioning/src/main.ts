@@ -1,0 +1,32 @@
+// The provisioning service: `tsx provisioning/src/main.ts` (configuration from the environment,
+// see provisioning/README.md).
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { loadServiceConfig } from './config/serviceConfig';
+import { openPool } from './db/pgPool';
+import { buildApp } from './http/buildApp';
+
+async function main(): Promise<void> {
+  const config = loadServiceConfig(process.env);
+  const pool = openPool(config.pgUrl);
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const app = await buildApp({ config, pool, now: () => new Date(), metrics }, { level: config.logLevel, redact: ['req.headers.authorization'] });
+  let closing = false;
+  const shutdown = (signal: string): void => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    void app
+      .close()
+      .then(() => pool.end())
+      .then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  await app.listen({ host: config.host, port: config.port });
+}
+
+main().catch((error: unknown) => {
+  console.error(JSON.stringify({ level: 'fatal', msg: 'provisioning failed to start', err: error instanceof Error ? error.message : String(error) }));
+  process.exit(1);
+});
