@@ -10,7 +10,7 @@ export type RolloutCommand =
   | { kind: 'rollback'; reason?: string };
 
 /** What happened to a rollout, for its history and the logs. */
-export type RolloutAction = RolloutCommand['kind'] | 'advance' | 'complete' | 'halt' | 'auto-pause';
+export type RolloutAction = RolloutCommand['kind'] | 'start' | 'advance' | 'complete' | 'halt' | 'auto-pause';
 
 /** One change of a rollout's status or stage. */
 export interface RolloutTransition {
@@ -69,7 +69,7 @@ function percent(rate: number): string {
 }
 
 /** Halts an active or paused rollout whose failures crossed the threshold; used on every report. */
-export function decideOnReports(rollout: Rollout, progress: RolloutProgress): RolloutDecision {
+export function decideOnReports(rollout: Rollout, progress: Pick<RolloutProgress, 'reports'>): RolloutDecision {
   if (rollout.status !== 'active' && rollout.status !== 'paused') return { ok: true, rollout, transition: null };
   const verdict = failureVerdict(rollout.thresholds, progress.reports);
   return verdict ? changed(rollout, 'halted', 'halt', `failure threshold: ${verdict}`) : { ok: true, rollout, transition: null };
