@@ -48,7 +48,7 @@ const QUERIES: Array<{ text: string; typo?: true }> = [
   { text: 'saffron perfumery' },
   { text: 'tea house' },
   { text: 'jewelers', typo: true },
-  { text: 'nimbus nodles', typo: true },
+  { text: 'iris nodles', typo: true },
   { text: 'optician' },
 ];
 

@@ -42,6 +42,11 @@ describe('search plan', () => {
     expect(plan.tiers[3]?.match).toBe('("shoos"* OR "shoes")');
   });
 
+  it('given FTS5 operators or quotes typed by a shopper, then they are searched as plain words, never parsed', () => {
+    expect(planSearch('NOT "shoes" OR*', vocabulary).tiers[1]?.match).toBe('"not"* AND "shoes"* AND "or"*');
+    expect(planSearch('"*)(:', vocabulary).tiers).toEqual([]);
+  });
+
   it('given a long misspelt word still being typed, then the correction is found from its prefix', () => {
     const plan = planSearch('electorn', vocabulary);
     expect(plan.tiers.at(-1)?.match).toBe('("electorn"* OR "electronics")');
