@@ -54,7 +54,7 @@ export function shopperCalls(deps: ShellDeps, claims: SessionClaims): ShopperCal
         languages: settings?.languages ?? ['en', 'es', 'ar'],
         attractOffers: (attract.length > 0 ? attract : offers.slice(0, 3)).map((o) => offerSummary(deps, o, 0)),
         floors: deps.floorPlans.floors(),
-        online: deps.edge.sync.status().online,
+        online: deps.edge.sync.status().link !== 'offline',
       });
     },
     async startSession({ language }) {
@@ -79,8 +79,9 @@ export function shopperCalls(deps: ShellDeps, claims: SessionClaims): ShopperCal
       const offer = activeOffer(offerId);
       if (offer.stock === 0) throw new AtriumError('CONFLICT', 'Sold out');
       if (claims.count(sessionId, offerId) >= offer.perShopperLimit) throw new AtriumError('CONFLICT', 'Per-shopper limit reached');
-      // Offline claims are still granted: the event waits in the outbox and is checked against stock later.
-      const offline = !deps.edge.sync.status().online;
+      // Offline claims are still granted: the event waits in the outbox and is checked against
+      // stock later. Until the gateway has answered once, a claim counts as offline too.
+      const offline = deps.edge.sync.status().link !== 'online';
       const claimId = newEventId();
       const code = couponCode(offerId);
       record(deps, { type: 'mall.offer.claimed', data: { sessionId, offerId, claimId, couponCode: code, offline } });

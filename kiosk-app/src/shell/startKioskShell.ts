@@ -53,12 +53,14 @@ export async function startKioskShell(config: ShellConfig, seams: ShellSeams = {
   const stopSync = new AbortController();
   const syncLoop = config.syncLoop ? edge.sync.run(stopSync.signal).catch((err: unknown) => log({ level: 'error', msg: 'sync loop stopped', err: String(err) })) : Promise.resolve();
 
-  let last = { online: edge.sync.status().online, queued: -1 };
+  // The page shows "offline" only once the link is known to be down, not before the first contact.
+  let last = { online: edge.sync.status().link !== 'offline', queued: -1 };
   const statusTimer = setInterval(() => {
     const status = edge.sync.status();
-    if (status.online !== last.online || status.queue.total !== last.queued) {
-      last = { online: status.online, queued: status.queue.total };
-      server.notify({ kind: 'sync', online: status.online, queued: status.queue.total });
+    const online = status.link !== 'offline';
+    if (online !== last.online || status.queue.total !== last.queued) {
+      last = { online, queued: status.queue.total };
+      server.notify({ kind: 'sync', online, queued: status.queue.total });
     }
   }, STATUS_POLL_MS);
 

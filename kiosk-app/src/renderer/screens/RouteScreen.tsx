@@ -62,9 +62,10 @@ export function RouteScreen({ storeId, accessible: initiallyAccessible }: { stor
       <p>{t('route.total', { metres: Math.round(route.totalM) })}</p>
       <div className="route-body">
         <div className="route-maps">
-          {route.legs.map((leg) => {
+          {route.legs.map((leg, i) => {
             const map = maps.find((m) => m.floor === leg.floor);
-            return map ? <FloorMapSvg key={leg.floor} map={map} route={leg.points} title={t('map.floor', { floor: leg.floor })} /> : null;
+            const last = i === route.legs.length - 1 ? leg.points.at(-1) : undefined;
+            return map ? <FloorMapSvg key={leg.floor} map={map} route={leg.points} {...(last ? { destination: last } : {})} title={t('map.floor', { floor: leg.floor })} /> : null;
           })}
         </div>
         <ol className="steps" data-testid="route-steps">
