@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { topics } from '@atrium/contracts';
 
 const Positive = (def: number, max: number, description: string) => Type.Integer({ minimum: 1, maximum: max, default: def, description });
 
@@ -34,6 +35,12 @@ export const CloudConfig = Type.Object({
     consistency: Type.Union(ConsistencyName.anyOf, { default: 'LOCAL_QUORUM' }),
     requestTimeoutMs: Positive(12_000, 120_000, 'driver read timeout per request'),
   }),
+  /** Schema of the PostgreSQL views (migrations create `atrium`; tests use copies). */
+  postgresSchema: Type.String({ pattern: '^[a-z_][a-z0-9_]*$', default: 'atrium' }),
+  topics: Type.Object({
+    kioskEvents: Type.String({ minLength: 1, default: topics.kioskEvents }),
+    processingDeadLetter: Type.String({ minLength: 1, default: topics.processingDeadLetter }),
+  }),
   postgresUrl: Type.String({ minLength: 1, default: 'postgres://atrium:atrium@127.0.0.1:5433/atrium' }),
   mongoUrl: Type.String({ minLength: 1, default: 'mongodb://127.0.0.1:27017/atrium' }),
   httpHost: Type.String({ minLength: 1, default: '127.0.0.1' }),
@@ -63,6 +70,9 @@ const ENV = {
   'cassandra.keyspace': 'ATRIUM_CASSANDRA_KEYSPACE',
   'cassandra.consistency': 'ATRIUM_CASSANDRA_CONSISTENCY',
   postgresUrl: 'ATRIUM_PG_URL',
+  postgresSchema: 'ATRIUM_CLOUD_PG_SCHEMA',
+  'topics.kioskEvents': 'ATRIUM_CLOUD_TOPIC_EVENTS',
+  'topics.processingDeadLetter': 'ATRIUM_CLOUD_TOPIC_DLQ',
   mongoUrl: 'ATRIUM_MONGO_URL',
   httpHost: 'ATRIUM_CLOUD_HOST',
   httpPort: 'ATRIUM_CLOUD_PORT',
@@ -84,7 +94,7 @@ export class ConfigError extends Error {
 const LISTS = new Set(['kafkaBrokers', 'cassandra.contactPoints', 'projections']);
 
 function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const raw: Record<string, Record<string, unknown> | unknown> = { cassandra: {}, writer: {}, retry: {} };
+  const raw: Record<string, Record<string, unknown> | unknown> = { cassandra: {}, writer: {}, retry: {}, topics: {} };
   for (const [path, name] of Object.entries(ENV)) {
     const value = env[name];
     if (value === undefined || value === '') continue;

@@ -60,10 +60,12 @@ export async function casApply<D extends WatermarkedDoc>(
       [...pending].map(async ([docId, group]) => {
         const doc = byId.get(docId);
         const wm = doc?.wm ?? 0;
-        const fresh = group.events.filter((e) => e.sequence > wm);
+        // Above the watermark and above every earlier event of the group: a batch may hold a
+        // redelivered copy of an event it already holds.
+        let top = wm;
+        const fresh = group.events.filter((e) => (e.sequence > top ? ((top = e.sequence), true) : false));
         if (fresh.length === 0) return;
         const { set, inc } = change(doc, fresh);
-        const top = fresh[fresh.length - 1]!.sequence;
         try {
           if (!doc) {
             await collection.insertOne({ ...insertFields(docId, group.kioskId), ...nestPaths({ ...set, ...inc }), _id: docId, kioskId: group.kioskId, wm: top } as never);

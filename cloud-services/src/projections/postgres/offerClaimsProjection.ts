@@ -17,11 +17,13 @@ export const offerClaimsProjection: PgProjection = {
     if (claims.length === 0) return;
     const claimsTable = table('offer_claims');
     const totals = table('offer_claim_totals');
+    // Inventory is ops configuration, not part of the view: a rebuild reads the live table.
+    const inventoryTable = `${totals.slice(0, totals.indexOf('.'))}.offer_inventory`;
     const offerIds = [...new Set(claims.map((c) => c.data.offerId))].sort();
     await client.query(`INSERT INTO ${totals} (offer_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [offerIds]);
     const locked = await client.query<{ offer_id: string; accepted: number; stock: number | null; per_shopper_limit: number | null; configured: boolean }>(
       `SELECT t.offer_id, t.accepted, i.stock, i.per_shopper_limit, i.offer_id IS NOT NULL AS configured
-         FROM ${totals} t LEFT JOIN atrium.offer_inventory i USING (offer_id)
+         FROM ${totals} t LEFT JOIN ${inventoryTable} i USING (offer_id)
         WHERE t.offer_id = ANY($1::text[]) ORDER BY t.offer_id FOR UPDATE OF t`,
       [offerIds],
     );

@@ -15,5 +15,12 @@ export interface PgProjection {
   applyInTransaction(client: PoolClient, events: readonly ValidEvent[], table: TableName): Promise<void>;
 }
 
-/** The live tables: `atrium.<name>`. */
-export const liveTables: TableName = (logical) => `atrium.${logical}`;
+/** The live tables of a schema: `<schema>.<name>` (schema `atrium` in every deployment, another in tests). */
+export function liveTables(schema: string): TableName {
+  return (logical) => `${schema}.${logical}`;
+}
+
+/** The rebuild copies of a schema's tables: `<schema>.<name>_rebuild`. */
+export function rebuildTables(schema: string): TableName {
+  return (logical) => `${schema}.${logical}_rebuild`;
+}

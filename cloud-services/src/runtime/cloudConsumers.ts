@@ -1,0 +1,60 @@
+import type { CloudConfig, ProjectionName } from '../config/cloudConfig';
+import { eventStoreApplier, EVENT_STORE_STAGE } from '../eventStore/eventStoreWriter';
+import { kafkaDeadLetterSink } from '../kafka/deadLetter';
+import { createEventConsumer, type EventApplier, type EventConsumer } from '../kafka/eventConsumer';
+import type { Logger } from '../log/logger';
+import type { ServiceMetrics } from '../metrics/serviceMetrics';
+import { mongoProjectionApplier } from '../projections/mongo/mongoProjections';
+import { projectionNamed } from '../projections/projectionCatalogue';
+import { pgProjectionApplier } from '../projections/postgres/pgProjectionStore';
+import type { CloudConnections } from './cloudConnections';
+
+/** The consumer group of a stage: `<prefix>.event-store`, `<prefix>.projection.<name>`. */
+export function groupIdOf(config: CloudConfig, stage: string): string {
+  return stage === EVENT_STORE_STAGE ? `${config.groupPrefix}.event-store` : `${config.groupPrefix}.projection.${stage}`;
+}
+
+/** The applier of a stage, on the live store. */
+export async function applierFor(stage: string, config: CloudConfig, connections: CloudConnections): Promise<EventApplier> {
+  if (stage === EVENT_STORE_STAGE) return eventStoreApplier(await connections.eventStore());
+  const named = projectionNamed(stage as ProjectionName);
+  if (!named) throw new Error(`unknown stage "${stage}"`);
+  return named.store === 'mongo' ? mongoProjectionApplier(await connections.mongo(), named.projection) : pgProjectionApplier(connections.pg(), config.postgresSchema, named.projection);
+}
+
+/** Options for starting consumers (tests shorten the session timeout). */
+export interface ConsumerStartOptions {
+  stages: readonly string[];
+  sessionTimeoutMs?: number;
+}
+
+/** Creates and starts one consumer group member per stage, sharing one dead-letter producer. */
+export async function startConsumers(config: CloudConfig, connections: CloudConnections, log: Logger, metrics: ServiceMetrics, options: ConsumerStartOptions): Promise<{ consumers: EventConsumer[]; stop(): Promise<void> }> {
+  const producer = connections.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const deadLetters = kafkaDeadLetterSink(producer, config.topics.processingDeadLetter);
+  const consumers: EventConsumer[] = [];
+  for (const stage of options.stages) {
+    const consumer = createEventConsumer({
+      kafka: connections.kafka,
+      groupId: groupIdOf(config, stage),
+      topic: config.topics.kioskEvents,
+      applier: await applierFor(stage, config, connections),
+      deadLetters,
+      log,
+      metrics,
+      retry: config.retry,
+      partitionsConsumedConcurrently: stage === EVENT_STORE_STAGE ? config.writer.partitionsConsumedConcurrently : 1,
+      ...(options.sessionTimeoutMs ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
+    });
+    await consumer.start();
+    consumers.push(consumer);
+  }
+  return {
+    consumers,
+    async stop() {
+      await Promise.allSettled(consumers.map((c) => c.stop()));
+      await producer.disconnect().catch(() => undefined);
+    },
+  };
+}
