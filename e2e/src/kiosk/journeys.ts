@@ -13,7 +13,7 @@ export async function openStore(kiosk: KioskUnderTest, storeId: string): Promise
 
 /** Goes back to the home screen of the current session. */
 export async function goHome(page: Page): Promise<void> {
-  const home = page.getByRole('button', { name: 'Home', exact: true });
+  const home = page.getByTestId('nav-home');
   if (await home.isVisible()) await home.click();
   await page.getByTestId('screen-home').waitFor();
 }

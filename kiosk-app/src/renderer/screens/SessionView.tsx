@@ -57,12 +57,12 @@ export function SessionView({ onEnd, setLanguage, setA11y }: { onEnd: () => void
       <footer className="controls">
         <nav className="nav-buttons" aria-label={t('nav.home')}>
           {state.stack.length > 1 && (
-            <button type="button" onClick={() => dispatch({ type: 'went-back' })}>
+            <button type="button" onClick={() => dispatch({ type: 'went-back' })} data-testid="nav-back">
               {t('nav.back')}
             </button>
           )}
           {screen.name !== 'home' && (
-            <button type="button" onClick={() => dispatch({ type: 'went-home' })}>
+            <button type="button" onClick={() => dispatch({ type: 'went-home' })} data-testid="nav-home">
               {t('nav.home')}
             </button>
           )}
