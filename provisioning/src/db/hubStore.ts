@@ -40,3 +40,9 @@ export async function desiredPeers(db: Queryable, hubId: string): Promise<Desire
   );
   return result.rows.map((r) => ({ deviceId: r.device_id, publicKey: r.public_key, allowedIp: r.allowed_ip }));
 }
+
+/** The address pools a hub serves (it routes each to its interface). */
+export async function poolsOfHub(db: Queryable, hubId: string): Promise<string[]> {
+  const result = await db.query<{ cidr: string }>('SELECT cidr::text AS cidr FROM atrium.vpn_pools WHERE hub_id = $1 ORDER BY cidr', [hubId]);
+  return result.rows.map((r) => r.cidr);
+}

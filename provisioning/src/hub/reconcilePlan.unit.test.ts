@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planReconcile, summariseDrift } from './reconcilePlan';
-import { parseWgDump } from './wgDump';
+import { parseWgDump } from '../wireguard/wgDump';
 
 const desired = [
   { deviceId: 'dev-a', publicKey: 'KA', allowedIp: '10.77.1.1/32' },
