@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 
-const ACTIVITY = ['pointerdown', 'keydown', 'wheel', 'touchstart'] as const;
+const ACTIVITY = ['pointerdown', 'keydown', 'input', 'wheel', 'touchstart', 'scroll'] as const;
 
 /** Calls `onIdle` once after `timeoutMs` without a touch or key, while `active`. */
 export function useIdleTimer(active: boolean, timeoutMs: number, onIdle: () => void): void {
