@@ -6,7 +6,7 @@ import { OutboxConfig } from './outbox/outboxConfig';
 import { openKioskStore } from './store/openKioskStore';
 import type { KioskStore } from './store/kioskStore';
 import { StoreConfig } from './store/storeConfig';
-import { loadDevicePrivateKey } from './sync/deviceKey';
+import { DeviceKeyFile } from './sync/deviceKey';
 import { HttpBatchUploader, type BatchUploader } from './sync/httpBatchUploader';
 import { SyncClient, SyncClientConfig } from './sync/syncClient';
 
@@ -53,12 +53,14 @@ export function openKioskEdge(config: KioskEdgeConfig, deps: { clockSource?: Clo
   try {
     const clock = new KioskClock(store, deps.clockSource ?? systemClockSource());
     const outbox = Outbox.open(store, config.outbox, clock);
+    const keyFile = new DeviceKeyFile(config.gateway.deviceKeyPath);
+    keyFile.current(); // refuse to start with a missing, unreadable or exposed key
     const uploader =
       deps.uploader ??
       new HttpBatchUploader({
         gatewayUrl: config.gateway.url,
         deviceId: config.gateway.deviceId,
-        privateKey: loadDevicePrivateKey(config.gateway.deviceKeyPath),
+        privateKey: () => keyFile.current(),
         requestTimeoutMs: config.gateway.requestTimeoutMs,
       });
     const sync = new SyncClient({ outbox, uploader, config: config.sync, ...(deps.random ? { random: deps.random } : {}) });

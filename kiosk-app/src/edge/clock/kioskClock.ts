@@ -35,7 +35,12 @@ export function systemClockSource(): ClockSource {
   } catch {
     bootId = `process-${randomUUID()}`;
   }
-  return { bootId, monoMs: () => Number(process.hrtime.bigint() / 1000n) / 1000, wallMs: () => Date.now() };
+  // process.hrtime is CLOCK_MONOTONIC on Linux: it counts from the OS boot.
+  const monoMs = (): number => {
+    const [s, ns] = process.hrtime();
+    return s * 1000 + ns / 1e6;
+  };
+  return { bootId, monoMs, wallMs: () => Date.now() };
 }
 
 /** A stamped event time with the readings it came from. */
@@ -70,7 +75,7 @@ export class KioskClock {
     const reading = this.read();
     const { state, stamp } = stampTime(this.state, reading);
     this.state = state;
-    return { ...stamp, bootId: reading.bootId, monoMs: Math.round(reading.monoMs) };
+    return { timeMs: stamp.timeMs, rawMs: stamp.rawMs, bootId: reading.bootId, monoMs: Math.round(reading.monoMs) };
   }
 
   /** The corrected time now, without advancing the event clock (for signatures and status). */

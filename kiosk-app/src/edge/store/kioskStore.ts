@@ -79,6 +79,11 @@ export class KioskStore {
     this.currentFrame().onRollback.push(undo);
   }
 
+  /** An opaque token naming the current transaction level (changes at each savepoint). */
+  transactionToken(): object {
+    return this.currentFrame();
+  }
+
   /** Registers work to run once the current (outermost) transaction has committed. */
   afterCommit(work: () => void): void {
     this.currentFrame().afterCommit.push(work);

@@ -31,7 +31,8 @@ export interface BatchUploader {
 export interface HttpUploaderOptions {
   gatewayUrl: string;
   deviceId: string;
-  privateKey: KeyObject;
+  /** The device key, or a function returning the current one (see DeviceKeyFile, for rotation). */
+  privateKey: KeyObject | (() => KeyObject);
   requestTimeoutMs: number;
 }
 
@@ -68,7 +69,7 @@ export class HttpBatchUploader implements BatchUploader {
     const headers = await signDeviceRequest(
       { method: 'POST', url: this.url, headers: { 'content-type': BATCH_CONTENT_TYPE, 'content-encoding': 'gzip' }, body },
       this.options.deviceId,
-      this.options.privateKey,
+      typeof this.options.privateKey === 'function' ? this.options.privateKey() : this.options.privateKey,
       context.createdMs,
     );
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);

@@ -1,0 +1,48 @@
+import type { DeliveryClass } from '@atrium/contracts';
+import type { PressureLevel } from '../../core/outbox/pressurePolicy';
+import type { KioskStore } from '../store/kioskStore';
+import type { OutboxStatements } from './outboxStatements';
+
+/** Meta keys the outbox keeps in `store_meta`. */
+export const PRUNED_KEY = 'outbox.prunedThrough';
+export const LEVEL_KEY = 'outbox.pressureLevel';
+
+/** What the outbox keeps in memory, mirroring its tables (rebuilt from them at every open). */
+export interface OutboxMemory {
+  nextSequence: number;
+  ackedThrough: number;
+  /** Nothing at or below this is in the outbox any more (pruned, or lost with a damaged store). */
+  prunedThrough: number;
+  usedBytes: number;
+  undelivered: Record<DeliveryClass, number>;
+  level: PressureLevel;
+  pendingDrops: number;
+  firstDropMs: number | null;
+  /** When telemetry of each type was last stored (this process only), for coalescing. */
+  lastKept: Map<string, number>;
+}
+
+/** A copy to restore if a transaction rolls back. */
+export function copyOutboxMemory(m: OutboxMemory): OutboxMemory {
+  return { ...m, undelivered: { ...m.undelivered }, lastKept: new Map(m.lastKept) };
+}
+
+/** Rebuilds the in-memory mirror from the tables. */
+export function loadOutboxMemory(store: KioskStore, sql: OutboxStatements): OutboxMemory {
+  const prunedThrough = Number(store.meta(PRUNED_KEY) ?? 0);
+  const ackedThrough = Math.max(sql.maxAcked.get()?.a ?? 0, prunedThrough);
+  const undelivered: Record<DeliveryClass, number> = { business: 0, telemetry: 0 };
+  for (const row of sql.countByClassAbove.all(ackedThrough)) undelivered[row.delivery_class] = row.n;
+  const drops = sql.drops.all();
+  return {
+    nextSequence: Math.max(sql.maxSequence.get()?.s ?? 0, ackedThrough) + 1,
+    ackedThrough,
+    prunedThrough,
+    usedBytes: sql.usedBytes.get()?.b ?? 0,
+    undelivered,
+    level: (store.meta(LEVEL_KEY) as PressureLevel | undefined) ?? 'normal',
+    pendingDrops: drops.reduce((n, d) => n + d.count, 0),
+    firstDropMs: drops.length ? Math.min(...drops.map((d) => d.first_time_ms)) : null,
+    lastKept: new Map(),
+  };
+}
