@@ -89,7 +89,7 @@ async function fetchWithMaven(home: string, lib: string, pom: string, hash: stri
   const logFd = openSync(logFile, 'w');
   // Batch mode prints one "Downloaded from" line per file, which makes a cheap progress count.
   const ticker = setInterval(() => {
-    const downloaded = (readFileSync(logFile, 'utf8').match(/^Downloaded from/gm) ?? []).length;
+    const downloaded = (readFileSync(logFile, 'utf8').match(/Downloaded from/g) ?? []).length;
     report(`  … ${downloaded} files downloaded, ${elapsedSince(started)}`);
   }, 5_000);
   try {
