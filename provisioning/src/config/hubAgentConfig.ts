@@ -7,6 +7,8 @@ export const HubAgentConfig = Type.Object({
   hubId: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }),
   /** The WireGuard interface; at most 15 characters (Linux interface names). */
   interfaceName: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,15}$' }),
+  /** A network namespace (under /run/netns) the interface lives in; unset: the agent's own. */
+  netns: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' })),
   listenPort: Type.Integer({ minimum: 1, maximum: 65535, default: 51820 }),
   /** host:port the kiosks dial. */
   endpoint: Type.String({ minLength: 3 }),
@@ -35,6 +37,7 @@ export const HUB_AGENT_ENV = {
   pgUrl: 'ATRIUM_PG_URL',
   hubId: 'HUB_ID',
   interfaceName: 'HUB_INTERFACE',
+  netns: 'HUB_NETNS',
   listenPort: 'HUB_LISTEN_PORT',
   endpoint: 'HUB_ENDPOINT',
   tunnelAddress: 'HUB_TUNNEL_ADDRESS',

@@ -34,9 +34,10 @@ export async function startHubAgent(config: HubAgentConfig, log: Logger): Promis
   const publicKey = wireguardPublicKeyOf(privateKey);
   if (key.created) log.info({ file: config.privateKeyFile }, 'made the hub key');
 
-  const implementation = await ensureWireguardInterface(config.interfaceName, config.runDir);
-  await setInterfaceKey(config.interfaceName, config.privateKeyFile, config.listenPort);
-  await configureInterfaceAddressing(config.interfaceName, `${config.tunnelAddress}/${config.tunnelPrefix}`, []);
+  const scope = config.netns ? { netns: config.netns } : {};
+  const implementation = await ensureWireguardInterface(scope, config.interfaceName, config.runDir);
+  await setInterfaceKey(scope, config.interfaceName, config.privateKeyFile, config.listenPort);
+  await configureInterfaceAddressing(scope, config.interfaceName, `${config.tunnelAddress}/${config.tunnelPrefix}`, []);
   log.info({ interface: config.interfaceName, implementation, listenPort: config.listenPort, tunnelAddress: config.tunnelAddress }, 'hub interface up');
 
   const pool = openPool(config.pgUrl, 3);
@@ -45,7 +46,7 @@ export async function startHubAgent(config: HubAgentConfig, log: Logger): Promis
 
   const registry = new Registry();
   const metrics = reconcilerMetrics(registry);
-  const deps = { pool, hubId: config.hubId, interfaceName: config.interfaceName, log, metrics };
+  const deps = { pool, hubId: config.hubId, interfaceName: config.interfaceName, scope, log, metrics };
 
   // One pass at a time; a request during a pass queues exactly one more pass.
   let running: Promise<ReconcileReport> | undefined;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { desiredPeers, poolsOfHub } from '../db/hubStore';
 import { readInterface, removePeer, setPeer } from '../wireguard/wgInterface';
-import { runCommand } from '../wireguard/runCommand';
+import { runCommand, type NetworkScope } from '../wireguard/runCommand';
 import { planReconcile, summariseDrift, type DriftSummary, type PeerAction } from './reconcilePlan';
 
 /** What one reconcile pass found and did. */
@@ -34,17 +34,18 @@ export interface ReconcilerDeps {
   pool: pg.Pool;
   hubId: string;
   interfaceName: string;
+  scope: NetworkScope;
   log: Logger;
   metrics: ReconcilerMetrics;
 }
 
-async function apply(interfaceName: string, action: PeerAction): Promise<void> {
+async function apply(scope: NetworkScope, interfaceName: string, action: PeerAction): Promise<void> {
   switch (action.kind) {
     case 'remove':
-      return removePeer(interfaceName, action.publicKey);
+      return removePeer(scope, interfaceName, action.publicKey);
     case 'add':
     case 'setAllowedIps':
-      return setPeer(interfaceName, { publicKey: action.publicKey, allowedIps: action.allowedIps });
+      return setPeer(scope, interfaceName, { publicKey: action.publicKey, allowedIps: action.allowedIps });
     default: {
       const never: never = action;
       throw new Error(`unknown peer action ${JSON.stringify(never)}`);
@@ -62,14 +63,14 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileRepo
   const { log, metrics } = deps;
   metrics.passes.inc();
   const desired = await desiredPeers(deps.pool, deps.hubId);
-  for (const cidr of await poolsOfHub(deps.pool, deps.hubId)) await runCommand('ip', ['route', 'replace', cidr, 'dev', deps.interfaceName]);
-  const actual = (await readInterface(deps.interfaceName)).peers;
+  for (const cidr of await poolsOfHub(deps.pool, deps.hubId)) await runCommand(deps.scope, 'ip', ['route', 'replace', cidr, 'dev', deps.interfaceName]);
+  const actual = (await readInterface(deps.scope, deps.interfaceName)).peers;
   const plan = planReconcile(desired, actual);
   const drift = summariseDrift(plan);
   let failed = 0;
   for (const action of plan) {
     try {
-      await apply(deps.interfaceName, action);
+      await apply(deps.scope, deps.interfaceName, action);
     } catch (error) {
       failed += 1;
       metrics.failures.inc();

@@ -14,16 +14,26 @@ export class CommandFailed extends Error {
   }
 }
 
-/** Runs a program (no shell) and resolves with its stdout; rejects with CommandFailed. */
-export function runCommand(file: string, args: readonly string[], options: { timeoutMs?: number; input?: string } = {}): Promise<string> {
+/** Where network commands run: this process's network namespace, or a named one. */
+export interface NetworkScope {
+  /** A namespace under /run/netns; commands run through `ip netns exec`. */
+  netns?: string;
+}
+
+/** The program and arguments that run `file args` inside `scope`. */
+export function scopedCommand(scope: NetworkScope, file: string, args: readonly string[]): [string, string[]] {
+  return scope.netns ? ['ip', ['netns', 'exec', scope.netns, file, ...args]] : [file, [...args]];
+}
+
+/** Runs a program (no shell) inside `scope` and resolves with its stdout; rejects with CommandFailed. */
+export function runCommand(scope: NetworkScope, file: string, args: readonly string[], options: { timeoutMs?: number } = {}): Promise<string> {
+  const [program, argv] = scopedCommand(scope, file, args);
   return new Promise((resolve, reject) => {
-    const child = execFile(file, args, { timeout: options.timeoutMs ?? 15_000, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error) {
-        const code = typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code as number) : null;
-        const missing = (error as { code?: unknown }).code === 'ENOENT';
-        reject(new CommandFailed([file, ...args].join(' '), missing ? `${file} is not installed (run provisioning's install-wireguard.sh)` : stderr || error.message, code));
-      } else resolve(stdout);
+    execFile(program, argv, { timeout: options.timeoutMs ?? 15_000, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (!error) return resolve(stdout);
+      const code = (error as { code?: unknown }).code;
+      const missing = code === 'ENOENT' || (/No such file or directory/.test(stderr) && stderr.includes(file));
+      reject(new CommandFailed([file, ...args].join(' '), missing ? `${file} is not installed (run infra/local/bin/install-wireguard.sh)` : stderr || error.message, typeof code === 'number' ? code : null));
     });
-    if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
