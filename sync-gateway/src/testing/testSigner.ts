@@ -1,4 +1,4 @@
-import { generateKeyPairSync, sign as edSign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign as edSign, type KeyObject } from 'node:crypto';
 import { deviceSignatureProfile } from '@atrium/contracts';
 import { httpbis } from 'http-message-signatures';
 import { contentDigestHeader } from '../auth/contentDigest';
@@ -43,9 +43,10 @@ export async function signTestRequest(key: TestDeviceKey, request: RequestToSign
     {
       key: { id: key.deviceId, alg: deviceSignatureProfile.alg, sign: async (data: Buffer) => edSign(null, data, privateKey) },
       name: deviceSignatureProfile.label,
-      params: ['created', 'keyid', 'alg', 'tag'],
+      // A nonce makes two identical requests in the same second two signatures, not a replay.
+      params: ['created', 'keyid', 'alg', 'tag', 'nonce'],
       fields: [...(request.body ? deviceSignatureProfile.componentsWithBody : deviceSignatureProfile.componentsWithoutBody)],
-      paramValues: { created: new Date((request.created ?? Math.floor(Date.now() / 1000)) * 1000), tag: deviceSignatureProfile.tag },
+      paramValues: { created: new Date((request.created ?? Math.floor(Date.now() / 1000)) * 1000), tag: deviceSignatureProfile.tag, nonce: randomBytes(12).toString('base64url') },
     },
     { method: request.method, url: request.url, headers },
   );

@@ -1,0 +1,23 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
+
+/** Server options both listeners share: the logger, request ids (x-request-id), body limit. */
+export function fastifyOptions(logger: FastifyBaseLogger | undefined, bodyLimit: number): FastifyServerOptions & { loggerInstance?: FastifyBaseLogger } {
+  return {
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    requestIdHeader: 'x-request-id',
+    requestIdLogLabel: 'requestId',
+    genReqId: () => randomUUID(),
+    bodyLimit,
+    // Long-lived SSE streams must not hold a shutdown open.
+    forceCloseConnections: true,
+    return503OnClosing: true,
+  };
+}
+
+/** OpenAPI `info` of the gateway. */
+export const openApiInfo = {
+  title: 'Atrium sync gateway',
+  version: '0.1.0',
+  description: 'The only door from the kiosks into the cloud: event ingest, content delta feed, urgent channel (kiosk listener); health, metrics and broadcasts (admin listener).',
+};
