@@ -2,7 +2,7 @@
 // accounting) against a bare better-sqlite3 insert loop of the same rows, with the same pragmas,
 // schema and transaction sizes, for synchronous=FULL and NORMAL, side by side in one run.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exampleData, makeEvent, newEventId, type CatalogueEvent } from '@atrium/contracts';
 import { KioskClock, Outbox, openKioskStore, systemClockSource, type KioskStore } from '../../kiosk-app/src/edge/index';
@@ -155,6 +155,7 @@ const result = writeBenchResult({
     figures.map((f) => `${f.sync} ${f.perTx}/tx: ratio ${f.ratio} (${f.ratioBuilding} against a loop that makes its own ids and JSON)`).join('; '),
     `Median of ${ROUNDS} rotating slices of ${ROUND_MS} ms per side; WAL, busy_timeout 5000, same schema and transaction size.`,
     'The prebuilt baseline charges the outbox for everything it adds per event: UUIDv7, clock reading, envelope, validation, JSON, sequence and byte accounting.',
+    `Load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores (other work shared the machine).`,
     `FULL costs ${Math.round((1 - figures[0]!.outbox / figures[2]!.outbox) * 100)}% of the append rate at 1 event per transaction (${figures[0]!.outbox} vs ${figures[2]!.outbox} events/s).`,
   ].join(' '),
 });
