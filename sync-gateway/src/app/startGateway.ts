@@ -75,9 +75,8 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
   connectInBackground(producer, logger, () => stopped);
 
   const kiosk = await buildKioskApp(services, logger);
-  let admin: FastifyInstance | undefined;
   let document: Record<string, unknown> | undefined;
-  admin = await buildAdminApp(services, () => (document ??= openApiDocument(kiosk, admin!)), logger);
+  const admin: FastifyInstance = await buildAdminApp(services, () => (document ??= openApiDocument(kiosk, admin)), logger);
   const kioskUrl = await kiosk.listen({ host: config.kioskHost, port: config.kioskPort });
   const adminUrl = await admin.listen({ host: config.adminHost, port: config.adminPort });
 
@@ -90,7 +89,7 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
     await kiosk.close();
     await draining;
     await producer.disconnect(grace).catch((err: unknown) => logger.warn({ err }, 'producer did not close cleanly'));
-    await admin!.close();
+    await admin.close();
     await listener.close();
     await pool.end();
   };
