@@ -5,9 +5,10 @@ import { Client } from 'cassandra-driver';
 import { ensureMavenLibrary, findJar, isLibraryCached, libraryDir, type MavenLibrary } from '../artifacts/mavenLibrary';
 import { requireJava, requireMaven } from '../prerequisites';
 import { isRecordAlive } from '../process/processRecord';
+import { assertPortsFree } from '../process/assertPortsFree';
 import { spawnDetached } from '../process/spawnDetached';
 import type { Report } from '../progress';
-import { VERSIONS, type StackConfig } from '../stackConfig';
+import { portEnvName, VERSIONS, type StackConfig } from '../stackConfig';
 import { waitUntilReady } from '../waitUntilReady';
 import { CASSANDRA_JAVA17_MODULE_FLAGS, cassandraJvmArgs, renderCassandraLogback, renderCassandraYaml } from './cassandraConfig';
 import { liveRecords, shortError } from './serviceProcesses';
@@ -51,9 +52,8 @@ export const cassandraService: StackService = {
   stopSignal: 'SIGTERM',
   stopGraceMs: 30_000,
 
-  checkPrerequisites(config: StackConfig): void {
-    requireJava();
-    if (!isLibraryCached(config.cacheDir, CASSANDRA_LIBRARY)) requireMaven();
+  prerequisites(config: StackConfig): (() => void)[] {
+    return isLibraryCached(config.cacheDir, CASSANDRA_LIBRARY) ? [requireJava] : [requireJava, requireMaven];
   },
 
   async fetch(config: StackConfig, report: Report): Promise<void> {
@@ -97,6 +97,11 @@ export const cassandraService: StackService = {
     if (record) {
       report(`already running (pid ${record.pid}), reusing it`);
     } else {
+      await assertPortsFree(config.host, [
+        { port: config.ports.cassandraCql, what: 'cassandra CQL', envName: portEnvName(config.profile, 'cassandraCql') },
+        { port: config.ports.cassandraStorage, what: 'cassandra storage', envName: portEnvName(config.profile, 'cassandraStorage') },
+        { port: config.ports.cassandraJmx, what: 'cassandra JMX', envName: portEnvName(config.profile, 'cassandraJmx') },
+      ]);
       const logFile = join(config.logsDir, 'cassandra.log');
       record = spawnDetached({
         name: 'cassandra',

@@ -4,9 +4,10 @@ import { MongoClient } from 'mongodb';
 import { ensureFerretdb, isFerretdbBuilt } from '../artifacts/ferretdbBinary';
 import { requireGo } from '../prerequisites';
 import { isRecordAlive } from '../process/processRecord';
+import { assertPortsFree } from '../process/assertPortsFree';
 import { spawnDetached } from '../process/spawnDetached';
 import type { Report } from '../progress';
-import { SERVICE_DEPENDENCIES, VERSIONS, type StackConfig } from '../stackConfig';
+import { portEnvName, SERVICE_DEPENDENCIES, VERSIONS, type StackConfig } from '../stackConfig';
 import { endpointsFor } from '../stackEndpoints';
 import { waitUntilReady } from '../waitUntilReady';
 import { liveRecords, shortError } from './serviceProcesses';
@@ -32,8 +33,8 @@ export const ferretdbService: StackService = {
   stopSignal: 'SIGTERM',
   stopGraceMs: 10_000,
 
-  checkPrerequisites(config: StackConfig): void {
-    if (!isFerretdbBuilt(config.cacheDir, VERSIONS.ferretdb)) requireGo();
+  prerequisites(config: StackConfig): (() => void)[] {
+    return isFerretdbBuilt(config.cacheDir, VERSIONS.ferretdb) ? [] : [requireGo];
   },
 
   async fetch(config: StackConfig, report: Report): Promise<void> {
@@ -48,6 +49,7 @@ export const ferretdbService: StackService = {
     if (record) {
       report(`already running (pid ${record.pid}), reusing it`);
     } else {
+      await assertPortsFree(config.host, [{ port: config.ports.ferretdb, what: 'ferretdb', envName: portEnvName(config.profile, 'ferretdb') }]);
       const { user, password, ferretdbDatabase } = config.postgres;
       record = spawnDetached({
         name: 'ferretdb',

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { ensureMavenLibrary, isLibraryCached, type MavenLibrary } from '../artifacts/mavenLibrary';
 import { requireJava, requireMaven } from '../prerequisites';
+import { assertPortsFree } from '../process/assertPortsFree';
 import { spawnDetached } from '../process/spawnDetached';
 import { isRecordAlive, type ProcessRecord } from '../process/processRecord';
 import type { Report } from '../progress';
-import { kafkaBrokerPort, kafkaControllerPort, VERSIONS, type StackConfig } from '../stackConfig';
+import { kafkaBrokerPort, kafkaControllerPort, portEnvName, VERSIONS, type StackConfig } from '../stackConfig';
 import { endpointsFor } from '../stackEndpoints';
 import { StackError } from '../stackError';
 import { waitUntilReady } from '../waitUntilReady';
@@ -70,13 +71,13 @@ function javaArgs(config: StackConfig, lib: string, log4j: string, extra: string
 }
 
 /** Asks the cluster over the Kafka protocol how many brokers have registered. */
-async function describeCluster(brokers: string[]): Promise<{ brokers: number; controller: number | null }> {
+async function describeCluster(brokers: string[]): Promise<{ brokers: number; controller: number | null; clusterId: string }> {
   const kafka = new Kafka({ clientId: 'atrium-stack', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 1_500, retry: { retries: 0 } });
   const admin = kafka.admin();
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
-    return { brokers: cluster.brokers.length, controller: cluster.controller };
+    return { brokers: cluster.brokers.length, controller: cluster.controller, clusterId: cluster.clusterId };
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
@@ -98,9 +99,8 @@ export const kafkaService: StackService = {
   stopSignal: 'SIGTERM',
   stopGraceMs: 30_000,
 
-  checkPrerequisites(config: StackConfig): void {
-    requireJava();
-    if (!isLibraryCached(config.cacheDir, KAFKA_LIBRARY)) requireMaven();
+  prerequisites(config: StackConfig): (() => void)[] {
+    return isLibraryCached(config.cacheDir, KAFKA_LIBRARY) ? [requireJava] : [requireJava, requireMaven];
   },
 
   async fetch(config: StackConfig, report: Report): Promise<void> {
@@ -135,6 +135,10 @@ export const kafkaService: StackService = {
         continue;
       }
       const node = nodeSettings(config, nodeId);
+      await assertPortsFree(config.host, [
+        { port: node.brokerPort, what: `kafka broker ${nodeId}`, envName: portEnvName(config.profile, 'kafka') },
+        { port: node.controllerPort, what: `kafka controller ${nodeId}`, envName: portEnvName(config.profile, 'kafkaController') },
+      ]);
       const nodeDir = join(root, `node-${nodeId}`);
       mkdirSync(nodeDir, { recursive: true });
       const properties = join(nodeDir, 'server.properties');
@@ -163,6 +167,8 @@ export const kafkaService: StackService = {
       what: `Kafka (${config.brokers} broker${config.brokers > 1 ? 's' : ''})`,
       check: async () => {
         const cluster = await describeCluster(brokers);
+        // The cluster id is made per state folder, so this proves we reached our own brokers.
+        if (cluster.clusterId !== id) throw new Error(`port answered by another Kafka cluster (${cluster.clusterId})`);
         if (cluster.brokers < config.brokers) throw new Error(`${cluster.brokers} of ${config.brokers} brokers registered`);
         return cluster;
       },

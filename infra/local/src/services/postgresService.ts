@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { findPostgresBinDir } from '../prerequisites';
 import { isRecordAlive } from '../process/processRecord';
+import { assertPortsFree } from '../process/assertPortsFree';
 import { spawnDetached } from '../process/spawnDetached';
 import type { Report } from '../progress';
-import type { StackConfig } from '../stackConfig';
+import { portEnvName, type StackConfig } from '../stackConfig';
 import { endpointsFor } from '../stackEndpoints';
 import { StackError } from '../stackError';
 import { waitUntilReady } from '../waitUntilReady';
@@ -27,8 +28,12 @@ function paths(config: StackConfig): { root: string; data: string; socketDir: st
  */
 function serverUser(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim());
-  const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
+  const lookup = (flag: string): number => {
+    const result = spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
+    return result.status === 0 ? Number(result.stdout.trim()) : Number.NaN;
+  };
+  const uid = lookup('-u');
+  const gid = lookup('-g');
   if (!Number.isInteger(uid) || uid <= 0 || !Number.isInteger(gid)) {
     throw new StackError(
       'MISSING_PREREQUISITE',
@@ -95,9 +100,8 @@ export const postgresService: StackService = {
   stopSignal: 'SIGINT',
   stopGraceMs: 20_000,
 
-  checkPrerequisites(): void {
-    findPostgresBinDir();
-    serverUser();
+  prerequisites(): (() => void)[] {
+    return [() => findPostgresBinDir(), () => serverUser()];
   },
 
   async fetch(): Promise<void> {
@@ -127,6 +131,7 @@ export const postgresService: StackService = {
     if (record) {
       report(`already running (pid ${record.pid}), reusing it`);
     } else {
+      await assertPortsFree(config.host, [{ port: config.ports.postgres, what: 'postgres', envName: portEnvName(config.profile, 'postgres') }]);
       if (!existsSync(join(data, 'PG_VERSION'))) initdb(config, bin, runAs, report);
       const version = spawnSync(join(bin, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout.trim().split(' ').pop() ?? 'unknown';
       record = spawnDetached({

@@ -20,8 +20,8 @@ export interface StackService {
   /** Signal for a clean shutdown of the group leader, and how long to wait before SIGKILL. */
   stopSignal: NodeJS.Signals;
   stopGraceMs: number;
-  /** Throws MISSING_PREREQUISITE naming the tool and how to install it; checked before any download. */
-  checkPrerequisites(config: StackConfig): void;
+  /** Checks that each throw MISSING_PREREQUISITE naming a tool and how to install it; run before any download. */
+  prerequisites(config: StackConfig): (() => void)[];
   /** Downloads or builds what the server needs into the cache; starts nothing. */
   fetch(config: StackConfig, report: Report): Promise<void>;
   /** Starts what is not running yet (reusing what is), and resolves once it answers its protocol. */

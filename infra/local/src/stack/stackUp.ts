@@ -9,9 +9,9 @@ import { withStackLock } from './stackLock';
 /** Fails before any download when a tool is missing, naming every missing tool at once. */
 export function checkPrerequisites(config: StackConfig): void {
   const problems: StackError[] = [];
-  for (const name of config.services) {
+  for (const check of config.services.flatMap((name) => STACK_SERVICES[name].prerequisites(config))) {
     try {
-      STACK_SERVICES[name].checkPrerequisites(config);
+      check();
     } catch (error) {
       if (!isStackError(error)) throw error;
       if (!problems.some((p) => p.message === error.message)) problems.push(error);
