@@ -1,0 +1,68 @@
+// Entry point of the cloud services: the event-store writer, the projections and the ops/audit
+// HTTP API in one process. `tsx cloud-services/src/main.ts --help`.
+import { parseArgs } from 'node:util';
+import { ALL_PROJECTIONS, ConfigError, configEnvNames, loadCloudConfig, type ProjectionName } from './config/cloudConfig';
+import { runGapAudit } from './audit/gapAuditService';
+import { EVENT_STORE_STAGE } from './eventStore/eventStoreWriter';
+import { buildOpsApp } from './http/opsApp';
+import { createLogger } from './log/logger';
+import { createServiceMetrics } from './metrics/serviceMetrics';
+import { readFleetStatus } from './projections/mongo/viewReaders';
+import { cloudConnections } from './runtime/cloudConnections';
+import { startConsumers } from './runtime/cloudConsumers';
+
+const HELP = `atrium cloud services: event-store writer, projections, ops/audit API
+
+Usage: tsx cloud-services/src/main.ts [options]
+
+Options:
+  --no-writer              do not run the event-store writer
+  --projections <a,b,...>  projections to run (default: all: ${ALL_PROJECTIONS.join(', ')}; "none" for none)
+  --no-http                do not serve the ops API
+  --help                   show this help
+
+Routes: GET /healthz /readyz /metrics /audit/kiosks /audit/kiosks/{kioskId} /fleet/status /openapi.json
+Environment: ${configEnvNames.join(', ')}
+`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { 'no-writer': { type: 'boolean' }, projections: { type: 'string' }, 'no-http': { type: 'boolean' }, help: { type: 'boolean' } } });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const overrides = values.projections === undefined ? {} : { projections: (values.projections === 'none' ? [] : values.projections.split(',')) as ProjectionName[] };
+  const config = loadCloudConfig(process.env, overrides);
+  const log = createLogger('atrium-cloud-services', config.logLevel);
+  const metrics = createServiceMetrics(true);
+  const connections = cloudConnections(config, log);
+  const stages = [...(values['no-writer'] || !config.writer.enabled ? [] : [EVENT_STORE_STAGE]), ...config.projections];
+  const running = await startConsumers(config, connections, log, metrics, { stages });
+  const app = await buildOpsApp({
+    log,
+    metrics,
+    audit: async (kioskIds) => runGapAudit(await connections.eventStore(), kioskIds ? { kioskIds } : {}),
+    fleetStatus: async (now) => readFleetStatus(await connections.mongo(), now, config.offlineAfterS * 1_000),
+    consumers: () => running.consumers.map((c) => c.status()),
+  });
+  if (!values['no-http']) await app.listen({ host: config.httpHost, port: config.httpPort });
+  log.info({ stages }, 'cloud services started');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await app.close().catch(() => undefined);
+    await running.stop();
+    await connections.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
