@@ -10,12 +10,14 @@ export function createHttpBridge(secret: string, origin: string = location.origi
   let socket: WebSocket | null = null;
   let retryTimer: number | undefined;
   const connect = () => {
-    socket = new WebSocket(`${origin.replace(/^http/, 'ws')}${BRIDGE_WS_PATH}`, [BRIDGE_WS_PROTOCOL, `secret.${secret}`]);
-    socket.onmessage = (message) => {
+    const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}${BRIDGE_WS_PATH}`, [BRIDGE_WS_PROTOCOL, `secret.${secret}`]);
+    socket = ws;
+    ws.onmessage = (message) => {
       const notice = JSON.parse(String(message.data)) as BridgeNotice;
       for (const listener of listeners) listener(notice);
     };
-    socket.onclose = () => {
+    ws.onclose = () => {
+      if (socket !== ws) return;
       socket = null;
       // The shell may be restarting; reconnect while anyone listens.
       if (listeners.size > 0) retryTimer = window.setTimeout(connect, 1000);
@@ -35,7 +37,7 @@ export function createHttpBridge(secret: string, origin: string = location.origi
   };
   const onNotice = (listener: (notice: BridgeNotice) => void) => {
     listeners.add(listener);
-    if (!socket) connect();
+    if (!socket || socket.readyState === WebSocket.CLOSING || socket.readyState === WebSocket.CLOSED) connect();
     return () => {
       listeners.delete(listener);
       if (listeners.size === 0) {

@@ -65,7 +65,14 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
  * per-launch secret and come from this origin (Host and Origin checked, against DNS
  * rebinding and other local pages); inputs are validated by the bridge's dispatcher.
  */
-export async function startBridgeServer(options: { host: string; port: number; rendererDir: string; calls: KioskBridgeCalls }): Promise<BridgeServer> {
+export async function startBridgeServer(options: {
+  host: string;
+  port: number;
+  rendererDir: string;
+  calls: KioskBridgeCalls;
+  /** The notices a page gets as soon as it connects, so it never waits for the next change. */
+  currentState?: () => BridgeNotice[];
+}): Promise<BridgeServer> {
   const secret = randomBytes(32).toString('hex');
   const root = normalize(options.rendererDir);
   let origin = '';
@@ -128,6 +135,7 @@ export async function startBridgeServer(options: { host: string; port: number; r
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
+      for (const notice of options.currentState?.() ?? []) ws.send(JSON.stringify(notice));
       ws.on('message', () => ws.close(1008, 'notices flow one way'));
     });
   });

@@ -1,4 +1,5 @@
 import { URGENT_CHANNEL_PATH, demoMall, type UrgentMessage } from '@atrium/contracts';
+import type { BridgeNotice } from '../bridge';
 import { loadDevicePrivateKey, openKioskEdge, type BatchUploader, type ClockSource, type KioskEdge } from '../edge';
 import { ContentCache } from '../edge/content';
 import { startBridgeServer } from './bridgeServer';
@@ -48,24 +49,35 @@ export async function startKioskShell(config: ShellConfig, seams: ShellSeams = {
   if (config.seedDemoContent) seedDemo(content, now());
   const floorPlans = new FloorPlans(edge.store, () => String(content.feedPosition().contentVersion));
   const calls = createKioskService({ config, edge, content, floorPlans, loyaltyKey: x25519PublicKey(config.loyalty.publicKey), now });
-  const server = await startBridgeServer({ host: config.http.host, port: config.http.port, rendererDir: config.rendererDir, calls });
+  const syncNotice = (): BridgeNotice => {
+    const status = edge.sync.status();
+    return { kind: 'sync', online: status.link !== 'offline', queued: status.queue.total };
+  };
+  // An emergency outlives page reloads: a page that (re)connects during one is shown it at once.
+  let emergency: Extract<UrgentMessage, { kind: 'emergency' }> | null = null;
+  const server = await startBridgeServer({
+    host: config.http.host,
+    port: config.http.port,
+    rendererDir: config.rendererDir,
+    calls,
+    currentState: () => [syncNotice(), ...(emergency ? [{ kind: 'urgent' as const, message: emergency }] : [])],
+  });
 
   const stopSync = new AbortController();
   const syncLoop = config.syncLoop ? edge.sync.run(stopSync.signal).catch((err: unknown) => log({ level: 'error', msg: 'sync loop stopped', err: String(err) })) : Promise.resolve();
 
   // The page shows "offline" only once the link is known to be down, not before the first contact.
-  let last = { online: edge.sync.status().link !== 'offline', queued: -1 };
+  let last = syncNotice();
   const statusTimer = setInterval(() => {
-    const status = edge.sync.status();
-    const online = status.link !== 'offline';
-    if (online !== last.online || status.queue.total !== last.queued) {
-      last = { online, queued: status.queue.total };
-      server.notify({ kind: 'sync', online, queued: status.queue.total });
-    }
+    const now = syncNotice();
+    if (now.kind === 'sync' && last.kind === 'sync' && (now.online !== last.online || now.queued !== last.queued)) server.notify(now);
+    last = now;
   }, STATUS_POLL_MS);
 
   const relayUrgent = (message: UrgentMessage) => {
     if (message.kind === 'sync-now') edge.sync.requestSync();
+    if (message.kind === 'emergency') emergency = message;
+    if (message.kind === 'emergency-cleared' && emergency?.id === message.id) emergency = null;
     server.notify({ kind: 'urgent', message });
   };
   const urgent = config.urgent.enabled
