@@ -85,8 +85,12 @@ export const otaOpsPlugin: FastifyPluginAsyncTypebox<OtaOpsPluginOptions> = asyn
 
   for (const kind of COMMANDS) {
     app.post(`/rollouts/:rolloutId/${kind}`, {
-      schema: { summary: `${kind} a rollout`, params: RolloutParams, body: Type.Optional(CommandBody), response: { 200: RolloutView, ...problems('NOT_FOUND', 'CONFLICT') } },
-    }, async (request) => service.command(request.params.rolloutId, { kind, ...(request.body?.reason ? { reason: request.body.reason } : {}) }, actorOf(request)));
+      schema: { summary: `${kind} a rollout`, params: RolloutParams, body: CommandBody, response: { 200: RolloutView, ...problems('NOT_FOUND', 'CONFLICT') } },
+      // A bare POST (no body, no reason) is a complete command.
+      preValidation: async (request) => {
+        if (request.body === undefined || request.body === null) request.body = {};
+      },
+    }, async (request) => service.command(request.params.rolloutId, { kind, ...(request.body.reason ? { reason: request.body.reason } : {}) }, actorOf(request)));
   }
 
   app.put('/malls/:mallId/maintenance-window', {
