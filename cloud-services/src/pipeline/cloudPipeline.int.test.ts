@@ -9,6 +9,8 @@ import { startConsumers } from '../runtime/cloudConsumers';
 import { createCloudTestKit, eventually, type CloudTestKit } from '../testing/cloudTestKit';
 import { expectedTypeCounts, mixedEvents } from '../testing/eventMix';
 import { expectedCounts, viewCounts } from '../testing/viewSnapshot';
+import { viewContents } from '../testing/viewContents';
+import { rebuildView } from '../replay/rebuildView';
 
 const STAGES = [EVENT_STORE_STAGE, ...ALL_PROJECTIONS];
 
@@ -51,6 +53,17 @@ describe('cloud pipeline: event store and every view', () => {
     const audits = await runGapAudit(await kit.connections.eventStore(), { kioskIds: kiosks });
     expect(audits.map((a) => [a.kioskId, a.highestContiguous, a.storedCount, a.missingCount])).toEqual(kiosks.map((k) => [k, 80, 80, 0]));
   }, 400_000);
+
+  it('given the live views, when every view is rebuilt from the event store, then the rebuild equals the live view and swaps in', async () => {
+    for (const name of ALL_PROJECTIONS) {
+      const live = await viewContents(kit, name);
+      const report = await rebuildView(name, kit.config, kit.connections, { swap: false });
+      expect(report.events).toBe(320);
+      expect(await viewContents(kit, name, '_rebuild')).toEqual(live);
+      await rebuildView(name, kit.config, kit.connections, { swap: true });
+      expect(await viewContents(kit, name)).toEqual(live);
+    }
+  }, 300_000);
 
   it('given a record that fails validation, when consumed, then it goes to the dead-letter topic with its reason and the consumer moves on', async () => {
     const kioskId = 'mall-09-k001';
