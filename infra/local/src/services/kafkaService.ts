@@ -49,8 +49,10 @@ function nodeSettings(config: StackConfig, nodeId: number): KafkaNodeSettings {
 function clusterId(root: string): string {
   const file = join(root, 'cluster.id');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  // Kafka's cluster ids are 16 random bytes in URL-safe base64 (what `kafka-storage random-uuid` prints).
-  const id = randomBytes(16).toString('base64url');
+  // Kafka's cluster ids are 16 random bytes in URL-safe base64 (what `kafka-storage random-uuid` prints);
+  // like Kafka, avoid a leading '-', which command-line parsers take for an option.
+  let id = randomBytes(16).toString('base64url');
+  while (id.startsWith('-')) id = randomBytes(16).toString('base64url');
   writeFileSync(file, `${id}\n`);
   return id;
 }
@@ -84,7 +86,7 @@ async function describeCluster(brokers: string[]): Promise<{ brokers: number; co
 }
 
 function format(config: StackConfig, lib: string, log4j: string, node: KafkaNodeSettings, properties: string, id: string): void {
-  const args = ['kafka.tools.StorageTool', 'format', '-t', id, '-c', properties];
+  const args = ['kafka.tools.StorageTool', 'format', `--cluster-id=${id}`, '--config', properties];
   // Only a dynamic (single-node) quorum is bootstrapped with --standalone; a static one has its voters in the file.
   if (node.clusterSize === 1) args.push('--standalone');
   const result = spawnSync('java', javaArgs(config, lib, log4j, args), { encoding: 'utf8' });
