@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { CONTENT_FEED_PATH, PROBLEM_CONTENT_TYPE, deviceSignatureProfile, kioskSource, type Problem } from '@atrium/contracts';
 import { loadGatewayConfig } from '../config/gatewayConfig';
 import { buildKioskApp } from './buildKioskApp';
+import type { ContentStore } from '../content/contentStore';
 import { batchBody, exampleEvents, signedUpload, unitServices } from '../testing/unitServices';
 import { newTestDeviceKey, signTestRequest } from '../testing/testSigner';
 
@@ -16,7 +17,7 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function given(limits: Partial<ReturnType<typeof loadGatewayConfig>['limits']> = {}, contentStore?: Parameters<typeof unitServices>[0]['contentStore']) {
+async function given(limits: Partial<ReturnType<typeof loadGatewayConfig>['limits']> = {}, contentStore?: ContentStore) {
   const config = loadGatewayConfig({}, { limits });
   const { services, registry, producer } = unitServices({ config, ...(contentStore ? { contentStore } : {}) });
   const key = newTestDeviceKey('dev-k001');

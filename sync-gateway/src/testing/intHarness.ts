@@ -1,0 +1,135 @@
+// Helpers of the int tier: a real gateway in-process against the real test stack.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type pg from 'pg';
+import { pino } from 'pino';
+import { topics } from '@atrium/contracts';
+import { testEndpoints } from '../../../infra/local/src/testEndpoints';
+import { findRepoPaths } from '../../../infra/local/src/repoPaths';
+import { resolveStackConfig, type StackConfig } from '../../../infra/local/src/stackConfig';
+import { stackUp } from '../../../infra/local/src/stack/stackUp';
+import { stackDown } from '../../../infra/local/src/stack/stackDown';
+import { loadGatewayConfig, type GatewayConfig } from '../config/gatewayConfig';
+import { startGateway, type RunningGateway } from '../app/startGateway';
+import { newTestDeviceKey, type TestDeviceKey } from './testSigner';
+
+/** The shared test stack's Kafka brokers and PostgreSQL URL. */
+export function stackEndpoints(): { brokers: string[]; pgUrl: string } {
+  const endpoints = testEndpoints();
+  return { brokers: endpoints.kafkaBrokers, pgUrl: endpoints.postgresUrl };
+}
+
+/** Creates the gateway's topics if they are missing (3 partitions each). */
+export async function ensureTopics(brokers: string[]): Promise<void> {
+  const admin = new Kafka({ clientId: 'atrium-gateway-test', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = [topics.kioskEvents, topics.ingestDeadLetter].filter((t) => !existing.has(t));
+    if (missing.length > 0) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })), waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Registers (or re-registers) a device for `kioskId` in `atrium.devices`. */
+export async function registerDevice(pool: pg.Pool, kioskId: string, options: { deviceId?: string; mallId?: string; status?: 'active' | 'revoked' } = {}): Promise<TestDeviceKey> {
+  const key = newTestDeviceKey(options.deviceId ?? `dev-${kioskId}`);
+  await pool.query(
+    `INSERT INTO atrium.devices (device_id, kiosk_id, mall_id, public_key_ed25519, status) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (device_id) DO UPDATE SET kiosk_id = EXCLUDED.kiosk_id, mall_id = EXCLUDED.mall_id, public_key_ed25519 = EXCLUDED.public_key_ed25519, status = EXCLUDED.status`,
+    [key.deviceId, kioskId, options.mallId ?? 'mall-01', key.publicKeyRaw, options.status ?? 'active'],
+  );
+  return key;
+}
+
+/** A kiosk id no other test uses. */
+export function uniqueKioskId(prefix = 'gw'): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Starts a gateway on free ports against the given (or the shared) stack. */
+export async function startTestGateway(overrides: Partial<Omit<GatewayConfig, 'limits'>> & { limits?: Partial<GatewayConfig['limits']> } = {}): Promise<RunningGateway> {
+  const { brokers, pgUrl } = stackEndpoints();
+  const config = loadGatewayConfig({}, { kioskPort: 0, adminPort: 0, kafkaBrokers: brokers, pgUrl, logLevel: 'warn', ...overrides });
+  return startGateway(config, pino({ level: config.logLevel }));
+}
+
+/** A record as read back from Kafka, bytes turned into strings. */
+export interface ReadRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+}
+
+/** End offsets of every partition of `topic` (where the next record will go). */
+export async function endOffsets(admin: Admin, topic: string): Promise<Map<number, bigint>> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+}
+
+/**
+ * Reads every record of `topic` between two offset snapshots (from inclusive, to exclusive),
+ * so "nothing was produced" is an exact statement, not a wait.
+ */
+export async function readBetween(brokers: string[], topic: string, from: Map<number, bigint>, to: Map<number, bigint>): Promise<ReadRecord[]> {
+  const wanted = [...to.entries()].filter(([partition, end]) => end > (from.get(partition) ?? 0n));
+  if (wanted.length === 0) return [];
+  const kafka = new Kafka({ clientId: 'atrium-gateway-test-reader', brokers, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `gateway-test-${Date.now()}-${Math.random().toString(36).slice(2)}`, allowAutoTopicCreation: false });
+  const records: ReadRecord[] = [];
+  const remaining = new Set(wanted.map(([p]) => p));
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`read of ${topic} did not reach the end offsets`)), 60_000);
+      consumer
+        .run({
+          autoCommit: false,
+          eachMessage: async ({ partition, message }) => {
+            const offset = BigInt(message.offset);
+            const end = to.get(partition) ?? 0n;
+            if (offset >= (from.get(partition) ?? 0n) && offset < end) {
+              const headers: Record<string, string> = {};
+              for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = Array.isArray(v) ? String(v[0]) : String(v);
+              records.push({ topic, partition, offset: message.offset, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers });
+            }
+            if (offset + 1n >= end && remaining.delete(partition) && remaining.size === 0) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .then(() => {
+          for (const [partition] of wanted) consumer.seek({ topic, partition, offset: String(from.get(partition) ?? 0n) });
+        }, reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
+}
+
+/** A private single Kafka broker (own ports and state folder) that a test may stop and start. */
+export class PrivateKafka {
+  readonly config: StackConfig;
+  constructor(port: number) {
+    const env = { ...process.env, ATRIUM_STATE_DIR: mkdtempSync(join(tmpdir(), 'atrium-gw-kafka-')), ATRIUM_TEST_KAFKA_PORT: String(port), ATRIUM_TEST_KAFKA_CONTROLLER_PORT: String(port + 1) };
+    this.config = resolveStackConfig({ profile: 'test', brokers: 1, only: ['kafka'] }, env, findRepoPaths());
+  }
+  get brokers(): string[] {
+    return [`127.0.0.1:${this.config.ports.kafka}`];
+  }
+  async start(): Promise<void> {
+    await stackUp(this.config, () => undefined);
+  }
+  async stop(): Promise<void> {
+    await stackDown(this.config, {}, () => undefined);
+  }
+}
