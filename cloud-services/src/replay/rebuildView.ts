@@ -96,7 +96,15 @@ export async function rebuildView(name: ProjectionName, config: CloudConfig, con
       events += batch.length;
       await projection.apply(db, target, batch);
     }
-    if (options.swap) await db.collection(target).rename(projection.collection, { dropTarget: true });
+    if (options.swap) {
+      // FerretDB 1.24 has no renameCollection dropTarget: move the live one aside, then rename.
+      // Readers may find the view empty for that instant; the consumer is stopped meanwhile.
+      const aside = `${projection.collection}_old`;
+      await db.collection(aside).drop().catch(() => undefined);
+      await db.collection(projection.collection).rename(aside).catch(() => undefined);
+      await db.collection(target).rename(projection.collection);
+      await db.collection(aside).drop().catch(() => undefined);
+    }
   }
   return { projection: name, kiosks: kiosks.size, events, swapped: options.swap };
 }
