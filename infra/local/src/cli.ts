@@ -69,7 +69,7 @@ async function run(args: CliArgs): Promise<number> {
       return 0;
     }
     case 'down': {
-      await stackDown(config, { purge: args.purge });
+      await stackDown(config, { purge: args.purge, ...(args.stack.only ? { only: args.stack.only } : {}) });
       return 0;
     }
     case 'status': {

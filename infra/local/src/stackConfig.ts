@@ -18,6 +18,21 @@ export const SERVICE_DEPENDENCIES: Record<ServiceName, readonly ServiceName[]> =
   cassandra: [],
 };
 
+/** The given services plus everything that depends on them: stopping PostgreSQL stops FerretDB too. */
+export function withDependants(only: readonly ServiceName[]): ServiceName[] {
+  const wanted = new Set<ServiceName>(only);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const name of SERVICE_NAMES) {
+      if (!wanted.has(name) && SERVICE_DEPENDENCIES[name].some((dep) => wanted.has(dep))) {
+        wanted.add(name);
+        grew = true;
+      }
+    }
+  }
+  return SERVICE_NAMES.filter((name) => wanted.has(name));
+}
+
 /** The requested services plus everything they depend on, in start order. */
 export function withDependencies(only: readonly ServiceName[] | undefined): ServiceName[] {
   if (!only || only.length === 0) return [...SERVICE_NAMES];

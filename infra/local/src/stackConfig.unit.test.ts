@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kafkaBrokerPort, kafkaControllerPort, portEnvName, resolvePorts, resolveStackConfig, withDependencies } from './stackConfig';
+import { kafkaBrokerPort, kafkaControllerPort, portEnvName, resolvePorts, resolveStackConfig, withDependants, withDependencies } from './stackConfig';
 import { endpointsFor, endpointsFromEnv, endpointsToEnv } from './stackEndpoints';
 
 const paths = { root: '/repo', cacheDir: '/repo/.cache', migrationsDir: '/repo/infra/migrations' };
@@ -58,6 +58,12 @@ describe('resolveStackConfig', () => {
     expect(withDependencies(['ferretdb'])).toEqual(['postgres', 'ferretdb']);
     expect(withDependencies(['cassandra', 'kafka'])).toEqual(['kafka', 'cassandra']);
     expect(withDependencies(undefined)).toEqual(['postgres', 'ferretdb', 'kafka', 'cassandra']);
+  });
+
+  it('stops dependants along with `down --only`, and nothing else', () => {
+    expect(withDependants(['postgres'])).toEqual(['postgres', 'ferretdb']);
+    expect(withDependants(['ferretdb'])).toEqual(['ferretdb']);
+    expect(withDependants(['kafka'])).toEqual(['kafka']);
   });
 
   it('reads keyspace replication from configuration', () => {

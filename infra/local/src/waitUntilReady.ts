@@ -9,7 +9,8 @@ export interface ReadyWait<T> {
   /** Resolves once the server answers; throws while it does not yet. */
   check: () => Promise<T>;
   timeoutMs: number;
-  logFile: string;
+  /** The log to point at; a function when which log matters is known only at failure time. */
+  logFile: string | (() => string);
   /** False once the process has died, so we fail at once instead of waiting out the timeout. */
   isAlive: () => boolean;
   report: Report;
@@ -33,6 +34,7 @@ function describe(error: unknown): string {
 /** Polls `check` until it succeeds, printing progress every few seconds; fails with the log's tail. */
 export async function waitUntilReady<T>(wait: ReadyWait<T>): Promise<T> {
   const started = Date.now();
+  const logFile = (): string => (typeof wait.logFile === 'function' ? wait.logFile() : wait.logFile);
   let lastError: unknown;
   let lastReport = started;
   for (;;) {
@@ -44,15 +46,15 @@ export async function waitUntilReady<T>(wait: ReadyWait<T>): Promise<T> {
     if (!wait.isAlive()) {
       throw new StackError(
         'START_FAILED',
-        `${wait.what} exited while starting; last lines of ${wait.logFile}:\n${logTail(wait.logFile)}`,
-        `see ${wait.logFile}`,
+        `${wait.what} exited while starting; last lines of ${logFile()}:\n${logTail(logFile())}`,
+        `see ${logFile()}`,
       );
     }
     if (Date.now() - started > wait.timeoutMs) {
       throw new StackError(
         'NOT_READY',
         `${wait.what} did not answer within ${Math.round(wait.timeoutMs / 1000)}s (last error: ${describe(lastError)})`,
-        `see ${wait.logFile}; a slow machine can raise ATRIUM_STACK_READY_TIMEOUT_S`,
+        `see ${logFile()}; a slow machine can raise ATRIUM_STACK_READY_TIMEOUT_S`,
       );
     }
     if (Date.now() - lastReport >= 5_000) {

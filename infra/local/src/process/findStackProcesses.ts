@@ -6,9 +6,12 @@ export interface FoundProcess {
   commandLine: string;
 }
 
+/** Programs the stack runs; a shell or `tail -f` that merely names a log file is not one. */
+const SERVER_PROGRAMS = new Set(['java', 'postgres', 'ferretdb']);
+
 /**
- * Every process whose command line mentions `stateDir/` (each server is started with a path
- * inside its profile's state folder), so `down` and `status` see a server even when its pid
+ * Every server process whose command line mentions `stateDir/` (each server is started with a
+ * path inside its profile's state folder), so `down` and `status` see a server even when its pid
  * record was lost. Scoped to one profile's folder, never a broad name match.
  */
 export function findStackProcesses(stateDir: string): FoundProcess[] {
@@ -17,13 +20,15 @@ export function findStackProcesses(stateDir: string): FoundProcess[] {
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
-    let commandLine: string;
+    let argv: string[];
     try {
-      commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     } catch {
       continue;
     }
-    if (commandLine.includes(needle)) found.push({ pid, commandLine });
+    const program = (argv[0] ?? '').split('/').pop() ?? '';
+    const commandLine = argv.join(' ').trim();
+    if (SERVER_PROGRAMS.has(program) && commandLine.includes(needle)) found.push({ pid, commandLine });
   }
   return found;
 }

@@ -175,7 +175,8 @@ export const kafkaService: StackService = {
         return cluster;
       },
       timeoutMs: config.readyTimeoutMs,
-      logFile: records.find((r) => !isRecordAlive(r))?.logFile ?? join(config.logsDir, 'kafka-1.log'),
+      // The log of the node that died, if one did; else the first node's.
+      logFile: () => records.find((r) => !isRecordAlive(r))?.logFile ?? join(config.logsDir, 'kafka-1.log'),
       isAlive: () => records.every(isRecordAlive),
       report,
     });

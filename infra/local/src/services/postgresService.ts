@@ -133,7 +133,7 @@ export const postgresService: StackService = {
     } else {
       await assertPortsFree(config.host, [{ port: config.ports.postgres, what: 'postgres', envName: portEnvName(config.profile, 'postgres') }]);
       if (!existsSync(join(data, 'PG_VERSION'))) initdb(config, bin, runAs, report);
-      const version = spawnSync(join(bin, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout.trim().split(' ').pop() ?? 'unknown';
+      const version = /\d+(\.\d+)+/.exec(spawnSync(join(bin, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout ?? '')?.[0] ?? 'unknown';
       record = spawnDetached({
         name: 'postgres',
         service: 'postgres',

@@ -5,7 +5,7 @@ import { isRecordAlive, readProcessRecords, removeProcessRecord, type ProcessRec
 import { stopProcessGroup } from '../process/stopProcessGroup';
 import { reporterFor, type Report } from '../progress';
 import { STACK_SERVICES } from '../services/stackServices';
-import { SERVICE_DEPENDENCIES, SERVICE_NAMES, type ServiceName, type StackConfig } from '../stackConfig';
+import { SERVICE_DEPENDENCIES, SERVICE_NAMES, withDependants, type ServiceName, type StackConfig } from '../stackConfig';
 import { StackError } from '../stackError';
 import { withStackLock } from './stackLock';
 
@@ -13,6 +13,8 @@ import { withStackLock } from './stackLock';
 export interface DownOptions {
   /** Also delete the profile's state folder (data, logs) once everything has stopped. */
   purge?: boolean;
+  /** Stop only these and whatever depends on them; default the config's services. */
+  only?: readonly ServiceName[];
 }
 
 async function stopRecords(config: StackConfig, records: ProcessRecord[], report: Report): Promise<void> {
@@ -27,9 +29,9 @@ async function stopRecords(config: StackConfig, records: ProcessRecord[], report
 }
 
 /** Kills, by pid, processes that name the state folder but have no record (e.g. a record was deleted). */
-async function stopStrays(config: StackConfig, report: Report): Promise<void> {
+async function stopStrays(config: StackConfig, report: Report): Promise<number> {
   const strays = findStackProcesses(config.stateDir);
-  if (strays.length === 0) return;
+  if (strays.length === 0) return 0;
   for (const stray of strays) {
     report(`stopping unrecorded stack process ${stray.pid}: ${stray.commandLine.slice(0, 100)}`);
     try {
@@ -48,6 +50,7 @@ async function stopStrays(config: StackConfig, report: Report): Promise<void> {
     }
   }
   await sleep(200);
+  return strays.length;
 }
 
 /**
@@ -56,21 +59,23 @@ async function stopStrays(config: StackConfig, report: Report): Promise<void> {
  */
 export async function stackDown(config: StackConfig, options: DownOptions = {}, report: Report = reporterFor('stack')): Promise<void> {
   await withStackLock(config.stateDir, report, async () => {
-    const selected = new Set<string>(config.services);
+    const selected = new Set<string>(options.only?.length ? withDependants(options.only) : config.services);
     const records = readProcessRecords(config.pidsDir).filter((r) => selected.has(r.service));
     const isDependency = (r: ProcessRecord): boolean => SERVICE_NAMES.some((name) => selected.has(name) && SERVICE_DEPENDENCIES[name].includes(r.service as ServiceName));
     // Two waves: services nothing else depends on, then their dependencies.
     await stopRecords(config, records.filter((r) => !isDependency(r)), report);
     await stopRecords(config, records.filter(isDependency), report);
 
-    const everything = config.services.length === SERVICE_NAMES.length;
-    if (everything) await stopStrays(config, report);
+    const everything = selected.size === SERVICE_NAMES.length;
+    const strays = everything ? await stopStrays(config, report) : 0;
 
     const leftRecords = readProcessRecords(config.pidsDir).filter((r) => selected.has(r.service) && isRecordAlive(r));
     const leftStrays = everything ? findStackProcesses(config.stateDir) : [];
     const left = [...leftRecords.map((r) => r.pid), ...leftStrays.map((s) => s.pid)];
     if (left.length > 0) throw new StackError('START_FAILED', `processes still running after down: ${left.join(', ')}`);
-    report(records.length === 0 ? `nothing was running (profile ${config.profile})` : `stopped; no process of the ${config.profile} stack is left`);
+    if (records.length + strays === 0) report(`nothing was running (profile ${config.profile})`);
+    else if (everything) report(`stopped; no process of the ${config.profile} stack is left`);
+    else report(`stopped ${[...selected].join(', ')}`);
 
     if (options.purge && everything) {
       rmSync(config.stateDir, { recursive: true, force: true });
