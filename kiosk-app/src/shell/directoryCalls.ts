@@ -1,6 +1,7 @@
 import { AtriumError, type CatalogueEvent, type OfferBody } from '@atrium/contracts';
 import { bridgeOk, type KioskBridgeCalls, type OfferSummary, type Route, type RouteStep, type StoreSummary } from '../bridge';
 import type { Route as CoreRoute, StoreHit } from '../edge/content';
+import { OpenNowCache } from './openNowCache';
 import type { ShellDeps } from './shellDeps';
 
 type DirectoryCalls = Pick<KioskBridgeCalls, 'searchStores' | 'recordSearch' | 'listCategories' | 'getStore' | 'getFloorMap' | 'requestRoute'>;
@@ -25,9 +26,8 @@ export function offerSummary(deps: ShellDeps, offer: OfferBody, claimed: number)
   };
 }
 
-function summary(deps: ShellDeps, hit: StoreHit, now: Date): StoreSummary {
-  const detail = deps.content.storeDetail(hit.id, now);
-  return { id: hit.id, name: hit.name, floor: hit.floor, unit: hit.unit, categoryIds: hit.categoryIds, openNow: detail?.openNow?.open ?? false };
+function summary(openNow: OpenNowCache, hit: StoreHit, now: Date): StoreSummary {
+  return { id: hit.id, name: hit.name, floor: hit.floor, unit: hit.unit, categoryIds: hit.categoryIds, openNow: openNow.isOpen(hit.id, now) };
 }
 
 function steps(route: CoreRoute): RouteStep[] {
@@ -51,11 +51,12 @@ function steps(route: CoreRoute): RouteStep[] {
 
 /** Directory, store pages, the map and routes: read from the content cache, recorded in the outbox. */
 export function directoryCalls(deps: ShellDeps, claimsOf: (sessionId: string, offerId: string) => number): DirectoryCalls {
+  const openNow = new OpenNowCache(deps.content);
   return {
     async searchStores({ query, categoryId, limit }) {
       const now = deps.now();
       const hits = deps.content.searchStores(query, { ...(categoryId ? { categoryId } : {}), limit: limit ?? 30 });
-      return bridgeOk({ stores: hits.map((h) => summary(deps, h, now)), total: hits.length });
+      return bridgeOk({ stores: hits.map((h) => summary(openNow, h, now)), total: hits.length });
     },
     async recordSearch({ sessionId, query, categoryId, resultCount }) {
       record(deps, { type: 'mall.directory.searched', data: { sessionId, query, ...(categoryId ? { category: categoryId } : {}), resultCount } });
