@@ -12,8 +12,9 @@ function kafkajsLogger(log: FastifyBaseLogger) {
   return () =>
     ({ level, log: entry }: LogEntry) => {
       const { message, ...extra } = entry;
-      if (level <= logLevel.ERROR) log.error({ kafkajs: extra }, message);
-      else if (level === logLevel.WARN) log.warn({ kafkajs: extra }, message);
+      // kafkajs reports every refused connection as an error; the gateway answers 503 for those,
+      // so they are warnings here and the 5xx metrics carry the signal.
+      if (level <= logLevel.WARN) log.warn({ kafkajs: extra }, message);
     };
 }
 

@@ -44,7 +44,8 @@ export const problemHandler = fp(
   async (app: FastifyInstance, options: { metrics: GatewayMetrics }) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const err = toAtriumError(error);
-      if (err.status >= 500) request.log.error({ err: error }, 'request failed');
+      if (err.code === 'INTERNAL') request.log.error({ err: error }, 'request failed');
+      else if (err.status >= 500) request.log.warn({ code: err.code, detail: err.message }, 'request refused: backend');
       else request.log.info({ code: err.code, detail: err.message }, 'request refused');
       options.metrics.rejections.inc({ code: err.code, scope: 'request' });
       return sendProblem(reply, request, err);

@@ -53,7 +53,7 @@ export function uniqueKioskId(prefix = 'gw'): string {
 /** Starts a gateway on free ports against the given (or the shared) stack. */
 export async function startTestGateway(overrides: Partial<Omit<GatewayConfig, 'limits'>> & { limits?: Partial<GatewayConfig['limits']> } = {}): Promise<RunningGateway> {
   const { brokers, pgUrl } = stackEndpoints();
-  const config = loadGatewayConfig({}, { kioskPort: 0, adminPort: 0, kafkaBrokers: brokers, pgUrl, logLevel: 'warn', ...overrides });
+  const config = loadGatewayConfig({}, { kioskPort: 0, adminPort: 0, kafkaBrokers: brokers, pgUrl, logLevel: 'error', ...overrides });
   return startGateway(config, pino({ level: config.logLevel }));
 }
 
