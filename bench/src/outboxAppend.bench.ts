@@ -152,7 +152,7 @@ const result = writeBenchResult({
   goal: 'ratio >= 0.9 in every configuration (the worst one is the headline)',
   goalMet: figures.every((f) => f.ratio >= 0.9),
   notes: [
-    figures.map((f) => `${f.sync} ${f.perTx}/tx: ratio ${f.ratio} (${f.ratioBuilding} against a loop that makes its own ids and JSON)`).join('; '),
+    `${figures.map((f) => `${f.sync} ${f.perTx}/tx: ratio ${f.ratio} (${f.ratioBuilding} against a loop that makes its own ids and JSON)`).join('; ')}.`,
     `Median of ${ROUNDS} rotating slices of ${ROUND_MS} ms per side; WAL, busy_timeout 5000, same schema and transaction size.`,
     'The prebuilt baseline charges the outbox for everything it adds per event: UUIDv7, clock reading, envelope, validation, JSON, sequence and byte accounting.',
     `Load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores (other work shared the machine).`,
