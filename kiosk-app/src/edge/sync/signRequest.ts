@@ -1,4 +1,4 @@
-import { createHash, type KeyObject } from 'node:crypto';
+import { createHash, randomBytes, type KeyObject } from 'node:crypto';
 import { deviceSignatureProfile } from '@atrium/contracts';
 import { httpbis } from 'http-message-signatures';
 import { deviceSigningKey } from './deviceKey';
@@ -31,8 +31,16 @@ export async function signDeviceRequest(request: RequestToSign, deviceId: string
       key: deviceSigningKey(deviceId, privateKey),
       name: deviceSignatureProfile.label,
       fields: [...(hasBody ? deviceSignatureProfile.componentsWithBody : deviceSignatureProfile.componentsWithoutBody)],
-      params: ['created', 'expires', 'keyid', 'alg', 'tag'],
-      paramValues: { created, expires: new Date(createdMs + deviceSignatureProfile.maxSkewS * 1000), tag: deviceSignatureProfile.tag },
+      // A nonce makes every signature unique: Ed25519 is deterministic, and a batch resent within
+      // the same second would otherwise carry a byte-identical signature that the gateway's
+      // replay cache refuses.
+      params: ['created', 'expires', 'nonce', 'keyid', 'alg', 'tag'],
+      paramValues: {
+        created,
+        expires: new Date(createdMs + deviceSignatureProfile.maxSkewS * 1000),
+        nonce: randomBytes(12).toString('base64url'),
+        tag: deviceSignatureProfile.tag,
+      },
     },
     { method: request.method, url: request.url, headers },
   );

@@ -62,12 +62,15 @@ type Verdict = { ok: true; device: TestDevice } | { ok: false; code: ErrorCode; 
  * A small, real HTTP server implementing the upload contract, for the kiosk's int tests: it
  * verifies the device signature with the contracts' profile, validates every event, keeps a
  * per-kiosk watermark (deduplicating by (kiosk, sequence) like the real sinks, refusing gaps),
+ * refuses a replayed signature,
  * dead-letters rejected events while still acknowledging them, and fails on demand.
  */
 export class TestGateway {
   private server: Server | null = null;
   private readonly faults: GatewayFault[] = [];
   private readonly rejectSequences = new Set<number>();
+  /** Signature values seen within the skew window, like the gateway's replay cache. */
+  private readonly seenSignatures = new Map<string, number>();
   readonly events: ValidEvent[] = [];
   readonly rejections: EventRejection[] = [];
   readonly stats: GatewayStats = { requests: 0, accepted: 0, duplicates: 0, rejected: 0, watermarks: {} };
@@ -188,6 +191,11 @@ export class TestGateway {
       if (!device) return { ok: false, code: 'DEVICE_UNKNOWN', detail: 'unknown key id' };
       if (timeProblem) return { ok: false, code: 'SIGNATURE_EXPIRED', detail: timeProblem };
       if (!verified) return { ok: false, code: 'SIGNATURE_INVALID', detail: 'signature does not verify' };
+      const value = String(req.headers['signature']);
+      const now = this.nowMs();
+      for (const [seen, until] of this.seenSignatures) if (until < now) this.seenSignatures.delete(seen);
+      if (this.seenSignatures.has(value)) return { ok: false, code: 'SIGNATURE_REPLAYED', detail: 'this signature was already used' };
+      this.seenSignatures.set(value, now + 2 * deviceSignatureProfile.maxSkewS * 1000);
       return { ok: true, device };
     } catch (err) {
       return { ok: false, code: 'SIGNATURE_INVALID', detail: (err as Error).message };
