@@ -253,5 +253,7 @@ describe.each(ADAPTERS)('ingest through the %s producer', (adapter) => {
     expect(metrics).toContain('atrium_gateway_rejections_total{code="KIOSK_MISMATCH",scope="request"}');
     expect(metrics).toContain('atrium_gateway_produce_seconds_bucket');
     expect(metrics).toContain('atrium_gateway_batch_size_events_bucket');
+    const docs = (await (await fetch(`${gateway.adminUrl}/docs/json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(['/v1/events', '/v1/content', '/v1/urgent', '/admin/v1/broadcasts']));
   });
 });

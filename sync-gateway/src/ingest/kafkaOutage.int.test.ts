@@ -6,17 +6,18 @@ import { postBatch, type UploadResult } from '../testing/signedFetch';
 import { exampleEvents } from '../testing/unitServices';
 
 // A broker of its own (own ports and state folder): stopping it never touches the shared stack.
-const kafka = new PrivateKafka(29_192);
+let kafka: PrivateKafka;
 let pool: pg.Pool;
 
 beforeAll(async () => {
   pool = new pg.Pool({ connectionString: stackEndpoints().pgUrl, max: 2 });
+  kafka = await PrivateKafka.create();
   await kafka.start();
   await ensureTopics(kafka.brokers);
 });
 
 afterAll(async () => {
-  await kafka.stop();
+  await kafka?.stop();
   await pool?.end();
 });
 

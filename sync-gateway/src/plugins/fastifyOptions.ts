@@ -6,7 +6,6 @@ export function fastifyOptions(logger: FastifyBaseLogger | undefined, bodyLimit:
   return {
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     requestIdHeader: 'x-request-id',
-    requestIdLogLabel: 'requestId',
     genReqId: () => randomUUID(),
     bodyLimit,
     // Long-lived SSE streams must not hold a shutdown open.

@@ -1,5 +1,6 @@
 // Helpers of the int tier: a real gateway in-process against the real test stack.
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
@@ -116,12 +117,31 @@ export async function readBetween(brokers: string[], topic: string, from: Map<nu
   return records;
 }
 
-/** A private single Kafka broker (own ports and state folder) that a test may stop and start. */
+/** A port nothing listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * A private single Kafka broker (own free ports and state folder) that a test may stop and
+ * start; other runs on the machine (even of this same test) never share it.
+ */
 export class PrivateKafka {
   readonly config: StackConfig;
-  constructor(port: number) {
-    const env = { ...process.env, ATRIUM_STATE_DIR: mkdtempSync(join(tmpdir(), 'atrium-gw-kafka-')), ATRIUM_TEST_KAFKA_PORT: String(port), ATRIUM_TEST_KAFKA_CONTROLLER_PORT: String(port + 1) };
-    this.config = resolveStackConfig({ profile: 'test', brokers: 1, only: ['kafka'] }, env, findRepoPaths());
+  private constructor(config: StackConfig) {
+    this.config = config;
+  }
+  static async create(): Promise<PrivateKafka> {
+    const [port, controllerPort] = [await freePort(), await freePort()];
+    const env = { ...process.env, ATRIUM_STATE_DIR: mkdtempSync(join(tmpdir(), 'atrium-gw-kafka-')), ATRIUM_TEST_KAFKA_PORT: String(port), ATRIUM_TEST_KAFKA_CONTROLLER_PORT: String(controllerPort) };
+    return new PrivateKafka(resolveStackConfig({ profile: 'test', brokers: 1, only: ['kafka'] }, env, findRepoPaths()));
   }
   get brokers(): string[] {
     return [`127.0.0.1:${this.config.ports.kafka}`];
