@@ -1,5 +1,5 @@
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import type { TSchema } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import type { FieldError } from './validateEvent';
 
 // Layers that may import only contracts (the kiosk's bridge contract, for one) still declare
@@ -8,7 +8,7 @@ export { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 /** A compiled schema: `errors(value)` is empty when the value conforms. */
 export interface SchemaChecker<T extends TSchema> {
-  check(value: unknown): boolean;
+  check(value: unknown): value is Static<T>;
   errors(value: unknown, max?: number): FieldError[];
   schema: T;
 }
@@ -18,7 +18,7 @@ export function compileSchema<T extends TSchema>(schema: T): SchemaChecker<T> {
   const compiled: TypeCheck<T> = TypeCompiler.Compile(schema);
   return {
     schema,
-    check: (value) => compiled.Check(value),
+    check: (value): value is Static<T> => compiled.Check(value),
     errors: (value, max = 20) => [...compiled.Errors(value)].slice(0, max).map((e) => ({ path: e.path || '/', message: e.message })),
   };
 }

@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
-import type { KioskUnderTest } from './kioskHarness';
+import type { KioskShell } from '../../../kiosk-app/src/shell/startKioskShell';
 
 /** From the home screen, finds a store by name in the directory and opens its page. */
-export async function openStore(kiosk: KioskUnderTest, storeId: string): Promise<void> {
+export async function openStore(kiosk: { page: Page; shell: KioskShell }, storeId: string): Promise<void> {
   const { page } = kiosk;
   const name = kiosk.shell.content.storeDetail(storeId, new Date())!.store.name;
   await page.getByTestId('tile-directory').click();

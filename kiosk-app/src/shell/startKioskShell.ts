@@ -65,6 +65,8 @@ export async function startKioskShell(config: ShellConfig, seams: ShellSeams = {
 
   const stopSync = new AbortController();
   const syncLoop = config.syncLoop ? edge.sync.run(stopSync.signal).catch((err: unknown) => log({ level: 'error', msg: 'sync loop stopped', err: String(err) })) : Promise.resolve();
+  // Demo content carries a local cursor the gateway never issued, so such a kiosk does not pull.
+  const contentLoop = config.syncLoop && !config.seedDemoContent ? edge.contentSync.run(stopSync.signal).catch((err: unknown) => log({ level: 'error', msg: 'content pull loop stopped', err: String(err) })) : Promise.resolve();
 
   // The page shows "offline" only once the link is known to be down, not before the first contact.
   let last = syncNotice();
@@ -75,7 +77,10 @@ export async function startKioskShell(config: ShellConfig, seams: ShellSeams = {
   }, STATUS_POLL_MS);
 
   const relayUrgent = (message: UrgentMessage) => {
-    if (message.kind === 'sync-now') edge.sync.requestSync();
+    if (message.kind === 'sync-now') {
+      edge.sync.requestSync();
+      edge.contentSync.requestPull();
+    }
     if (message.kind === 'emergency') emergency = message;
     if (message.kind === 'emergency-cleared' && emergency?.id === message.id) emergency = null;
     server.notify({ kind: 'urgent', message });
@@ -118,6 +123,7 @@ export async function startKioskShell(config: ShellConfig, seams: ShellSeams = {
       clearInterval(statusTimer);
       stopSync.abort();
       await syncLoop;
+      await contentLoop;
       await server.close();
       edge.close();
     },

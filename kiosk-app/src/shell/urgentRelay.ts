@@ -86,7 +86,7 @@ export class UrgentRelay {
         } catch {
           continue;
         }
-        if (checkUrgent.check(message)) this.options.onMessage(message as UrgentMessage);
+        if (checkUrgent.check(message)) this.options.onMessage(message);
         else this.options.log?.({ level: 'warn', msg: 'urgent message refused', errors: checkUrgent.errors(message, 3) });
       }
     }
