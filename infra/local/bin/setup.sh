@@ -12,6 +12,11 @@ missing=()
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
+# The kiosk UI tests drive Debian's Chromium; the tunnel tests need WireGuard in user space.
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v wg >/dev/null 2>&1 || missing+=(wireguard-tools)
+command -v wireguard-go >/dev/null 2>&1 || missing+=(wireguard-go)
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 if ((${#missing[@]} > 0)); then
   if [[ $(id -u) -ne 0 ]]; then
     say "missing Debian packages: ${missing[*]}; run as root, or: sudo apt-get install -y ${missing[*]}" >&2
@@ -27,7 +32,7 @@ if ((${#missing[@]} > 0)); then
   apt-get update -q
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 else
-  say "system packages present (PostgreSQL server, Java, Maven)"
+  say "system packages present (PostgreSQL server, Java, Maven, Chromium, WireGuard, iproute2)"
 fi
 command -v go >/dev/null 2>&1 || say "warning: no Go toolchain on PATH; it is needed once, to build FerretDB (install Go 1.22+)" >&2
 
