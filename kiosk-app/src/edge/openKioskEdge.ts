@@ -1,11 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { KioskClock, systemClockSource, type ClockSource } from './clock/kioskClock';
+import { ContentCache } from './content';
 import { Outbox } from './outbox/outbox';
 import { OutboxConfig } from './outbox/outboxConfig';
 import { openKioskStore } from './store/openKioskStore';
 import type { KioskStore } from './store/kioskStore';
 import { StoreConfig } from './store/storeConfig';
+import { ContentFeedClient, ContentFeedClientConfig } from './sync/contentFeedClient';
 import { DeviceKeyFile } from './sync/deviceKey';
 import { HttpBatchUploader, type BatchUploader } from './sync/httpBatchUploader';
 import { SyncClient, SyncClientConfig } from './sync/syncClient';
@@ -15,6 +17,7 @@ export const KioskEdgeConfig = Type.Object({
   store: StoreConfig,
   outbox: OutboxConfig,
   sync: SyncClientConfig,
+  contentSync: ContentFeedClientConfig,
   gateway: Type.Object({
     url: Type.String({ format: 'uri', description: "the gateway's base URL (reached over the VPN)" }),
     deviceId: Type.String({ minLength: 1, maxLength: 128 }),
@@ -43,11 +46,13 @@ export interface KioskEdge {
   clock: KioskClock;
   outbox: Outbox;
   sync: SyncClient;
+  /** Pulls the gateway's content delta feed into the content cache (start it with `run`). */
+  contentSync: ContentFeedClient;
   /** Closes the store (stop the sync loop first). */
   close(): void;
 }
 
-/** Opens the store (recovering it if damaged), the outbox and the sync client. */
+/** Opens the store (recovering it if damaged), the outbox, the upload client and the content pull client. */
 export function openKioskEdge(config: KioskEdgeConfig, deps: { clockSource?: ClockSource; uploader?: BatchUploader; random?: () => number } = {}): KioskEdge {
   const store = openKioskStore(config.store);
   try {
@@ -64,7 +69,17 @@ export function openKioskEdge(config: KioskEdgeConfig, deps: { clockSource?: Clo
         requestTimeoutMs: config.gateway.requestTimeoutMs,
       });
     const sync = new SyncClient({ outbox, uploader, config: config.sync, ...(deps.random ? { random: deps.random } : {}) });
-    return { store, clock, outbox, sync, close: () => store.close() };
+    const contentSync = new ContentFeedClient({
+      content: new ContentCache(store, { kioskId: config.outbox.kioskId }),
+      gatewayUrl: config.gateway.url,
+      deviceId: config.gateway.deviceId,
+      privateKey: () => keyFile.current(),
+      clock,
+      requestTimeoutMs: config.gateway.requestTimeoutMs,
+      config: config.contentSync,
+      ...(deps.random ? { random: deps.random } : {}),
+    });
+    return { store, clock, outbox, sync, contentSync, close: () => store.close() };
   } catch (err) {
     store.close();
     throw err;
