@@ -1,0 +1,258 @@
+// Acknowledged events per second through the sync gateway (signed, gzipped batches of 100 events
+// of about 500 bytes from 16 simulated kiosks, each with its own registered device key) against
+// Kafka's own ProducerPerformance (acks=all, idempotent, same record size) on the same private
+// broker, side by side in one run, for each producer adapter. Writes bench/results/gatewayIngest.json.
+import { spawn, execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { exampleData, makeEvent, newEventId, topics, type CatalogueEvent } from '@atrium/contracts';
+import { planBatch } from '../../sync-gateway/src/ingest/planBatch';
+import { recordBytes } from '../../sync-gateway/src/kafka/eventProducer';
+import { batchBody, signedUpload } from '../../sync-gateway/src/testing/unitServices';
+import { ensureTopics, freePort, PrivateKafka, registerDevice } from '../../sync-gateway/src/testing/intHarness';
+import type { TestDeviceKey } from '../../sync-gateway/src/testing/testSigner';
+import { findRepoPaths } from '../../infra/local/src/repoPaths';
+import { KAFKA_LIBRARY } from '../../infra/local/src/services/kafkaService';
+import { benchEndpoints } from './benchSupport';
+import { writeBenchResult } from './benchResult';
+
+const { values } = parseArgs({ options: { batches: { type: 'string', default: '120' }, help: { type: 'boolean', short: 'h' } } });
+if (values.help) {
+  process.stdout.write(
+    'Usage: tsx bench/src/gatewayIngest.bench.ts [--batches N]\n\n' +
+      'N batches of 100 events per simulated kiosk (16 kiosks; default 120, at most 400). Starts a private Kafka broker,\n' +
+      'uses the test stack PostgreSQL (npm run stack:up -- --profile test). Writes bench/results/gatewayIngest.json.\n',
+  );
+  process.exit(0);
+}
+const KIOSKS = 16;
+const EVENTS_PER_BATCH = 100;
+const BATCHES_PER_KIOSK = Math.min(400, Math.max(10, Number(values.batches)));
+const PHASE_LIMIT_MS = 90_000;
+const PP_TOPIC = 'bench.producer-performance';
+const ADAPTERS = ['kafkajs', 'rdkafka'] as const;
+type Adapter = (typeof ADAPTERS)[number];
+
+const percentile = (xs: number[], p: number): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+};
+const round = (x: number, digits = 1) => Number(x.toFixed(digits));
+
+/** An event of about 500 bytes as JSON. */
+function event(kioskId: string, sequence: number) {
+  const type = 'mall.directory.searched';
+  const data = { ...exampleData[type], query: `q${sequence}-`.padEnd(150, 'x') };
+  return makeEvent({ type, data } as CatalogueEvent, { id: newEventId(), kioskId, sequence, time: new Date().toISOString() });
+}
+
+interface PreparedRequest {
+  path: string;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** Signs and gzips every batch up front, so the load generator spends its CPU on sending only. */
+async function prepare(kiosks: Array<{ kioskId: string; key: TestDeviceKey }>, base: string): Promise<PreparedRequest[][]> {
+  return Promise.all(
+    kiosks.map(async ({ kioskId, key }) => {
+      const out: PreparedRequest[] = [];
+      for (let b = 0; b < BATCHES_PER_KIOSK; b++) {
+        const events = Array.from({ length: EVENTS_PER_BATCH }, (_, i) => event(kioskId, b * EVENTS_PER_BATCH + i + 1));
+        const upload = await signedUpload(key, base, batchBody(events), { gzip: true });
+        out.push({ path: new URL(upload.url).pathname, headers: { ...upload.headers, 'content-length': String(upload.body.length) }, body: upload.body });
+      }
+      return out;
+    }),
+  );
+}
+
+function post(agent: http.Agent, port: number, request: PreparedRequest): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: request.path, headers: request.headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(request.body);
+  });
+}
+
+async function waitReady(adminPort: number, boundMs: number): Promise<void> {
+  const deadline = Date.now() + boundMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${adminPort}/readyz`)).status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('the gateway did not become ready');
+}
+
+/** One gateway run: a child process (its own event loop, like production), 16 kiosks posting concurrently. */
+async function gatewayRun(adapter: Adapter, brokers: string[], pgUrl: string, pool: pg.Pool) {
+  const [kioskPort, adminPort] = [await freePort(), await freePort()];
+  const suffix = randomBytes(3).toString('hex');
+  const kiosks = await Promise.all(
+    Array.from({ length: KIOSKS }, async (_, i) => {
+      const kioskId = `bench-${suffix}-k${String(i).padStart(2, '0')}`;
+      return { kioskId, key: await registerDevice(pool, kioskId) };
+    }),
+  );
+  const root = findRepoPaths().root;
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'sync-gateway/src/main.ts')], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      ATRIUM_GATEWAY_KIOSK_PORT: String(kioskPort),
+      ATRIUM_GATEWAY_ADMIN_PORT: String(adminPort),
+      ATRIUM_KAFKA_BROKERS: brokers.join(','),
+      ATRIUM_PG_URL: pgUrl,
+      ATRIUM_GATEWAY_PRODUCER: adapter,
+      ATRIUM_GATEWAY_LOG_LEVEL: 'warn',
+      // The bench measures throughput, not the per-device rate limit.
+      ATRIUM_GATEWAY_REQUESTS_PER_DEVICE_PER_MINUTE: '1000000',
+    },
+  });
+  try {
+    await waitReady(adminPort, 60_000);
+    const base = `http://127.0.0.1:${kioskPort}`;
+    const prepared = await prepare(kiosks, base);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: KIOSKS });
+    // Warm-up: one batch per kiosk (JIT, connections, producer metadata).
+    const warm = await Promise.all(prepared.map((batches) => post(agent, kioskPort, batches.shift()!)));
+    if (warm.some((r) => r.status !== 200)) throw new Error(`warm-up failed: ${warm.map((r) => r.status).join(',')}`);
+    const latencies: number[] = [];
+    let acked = 0;
+    let failures = 0;
+    const started = process.hrtime.bigint();
+    const stopAt = Date.now() + PHASE_LIMIT_MS;
+    await Promise.all(
+      prepared.map(async (batches) => {
+        for (const request of batches) {
+          if (Date.now() > stopAt) return;
+          const t0 = process.hrtime.bigint();
+          const result = await post(agent, kioskPort, request);
+          latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+          if (result.status === 200) acked += (JSON.parse(result.body) as { accepted: number }).accepted;
+          else failures += 1;
+        }
+      }),
+    );
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    agent.destroy();
+    return { eventsPerS: acked / seconds, acked, seconds, failures, p50: percentile(latencies, 50), p99: percentile(latencies, 99), batches: latencies.length };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await pool.query('DELETE FROM atrium.devices WHERE device_id = ANY($1)', [kiosks.map((k) => k.key.deviceId)]);
+  }
+}
+
+/** Kafka's ProducerPerformance on the same broker: same record size, acks=all, idempotent. */
+async function producerPerformance(brokers: string[], recordSize: number, records: number) {
+  const lib = join(findRepoPaths().cacheDir, KAFKA_LIBRARY.id, 'lib');
+  const { stdout } = await promisify(execFile)(
+    'java',
+    [
+      '-Xmx512m',
+      '-cp',
+      `${lib}/*`,
+      'org.apache.kafka.tools.ProducerPerformance',
+      '--topic',
+      PP_TOPIC,
+      '--num-records',
+      String(records),
+      '--record-size',
+      String(recordSize),
+      '--throughput',
+      '-1',
+      '--producer-props',
+      `bootstrap.servers=${brokers.join(',')}`,
+      'acks=all',
+      'enable.idempotence=true',
+    ],
+    { timeout: 180_000, maxBuffer: 16 * 1024 * 1024 },
+  );
+  const last = stdout.trim().split('\n').at(-1) ?? '';
+  const match = /([\d.]+) records\/sec.*?([\d.]+) ms avg latency.*?(\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th/.exec(last);
+  if (!match) throw new Error(`cannot read ProducerPerformance output: ${last}`);
+  return { eventsPerS: Number(match[1]), avgLatencyMs: Number(match[2]), p50: Number(match[3]), p99: Number(match[5]) };
+}
+
+const endpoints = benchEndpoints();
+const pool = new pg.Pool({ connectionString: endpoints.postgresUrl, max: 2 });
+const kafka = await PrivateKafka.create();
+process.stderr.write('starting a private Kafka broker for the benchmark…\n');
+await kafka.start();
+try {
+  await ensureTopics(kafka.brokers);
+  // ProducerPerformance's topic is laid out like the gateway's: 3 partitions.
+  const admin = new Kafka({ clientId: 'bench', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: PP_TOPIC, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
+  await admin.disconnect();
+  // The Kafka record a gateway event becomes: key + value + headers, averaged over a batch.
+  const sample = Array.from({ length: EVENTS_PER_BATCH }, (_, i) => event('bench-sample-k00', i + 1));
+  const plan = planBatch(sample, { deviceId: 'd', kioskId: 'bench-sample-k00', mallId: 'm' }, new Date().toISOString());
+  const recordSize = Math.round(plan.records.reduce((n, r) => n + recordBytes(r) - 64, 0) / plan.records.length);
+  const eventJsonBytes = Math.round(batchBody(sample).length / sample.length);
+  const ppRecords = Math.min(1_000_000, KIOSKS * BATCHES_PER_KIOSK * EVENTS_PER_BATCH);
+
+  const baselineRuns = [await producerPerformance(kafka.brokers, recordSize, ppRecords)];
+  const runs: Record<Adapter, Awaited<ReturnType<typeof gatewayRun>>> = {} as never;
+  for (const adapter of ADAPTERS) {
+    process.stderr.write(`gateway with ${adapter}…\n`);
+    runs[adapter] = await gatewayRun(adapter, kafka.brokers, endpoints.postgresUrl, pool);
+  }
+  baselineRuns.push(await producerPerformance(kafka.brokers, recordSize, ppRecords));
+  const baseline = baselineRuns.reduce((a, b) => (a.eventsPerS >= b.eventsPerS ? a : b));
+  const faster = ADAPTERS.reduce((a, b) => (runs[a].eventsPerS >= runs[b].eventsPerS ? a : b));
+  const best = runs[faster];
+  const result = writeBenchResult({
+    name: 'gatewayIngest',
+    candidate: {
+      label: `sync gateway, ${faster} adapter (the faster; default), acknowledged events/s`,
+      value: round(best.eventsPerS, 0),
+      ...Object.fromEntries(
+        ADAPTERS.flatMap((a) => [
+          [`${a}_eventsPerS`, round(runs[a].eventsPerS, 0)],
+          [`${a}_batchP50Ms`, round(runs[a].p50)],
+          [`${a}_batchP99Ms`, round(runs[a].p99)],
+          [`${a}_batches`, runs[a].batches],
+          [`${a}_non200`, runs[a].failures],
+        ]),
+      ),
+    },
+    baseline: {
+      label: 'Kafka ProducerPerformance, same broker, same record size, acks=all, idempotent (best of a run before and after)',
+      value: round(baseline.eventsPerS, 0),
+      recordSizeBytes: recordSize,
+      records: ppRecords,
+      before_eventsPerS: round(baselineRuns[0]!.eventsPerS, 0),
+      after_eventsPerS: round(baselineRuns[1]!.eventsPerS, 0),
+      p50Ms: baseline.p50,
+      p99Ms: baseline.p99,
+    },
+    unit: 'events/s',
+    goal: 'ratio >= 0.7',
+    goalMet: best.eventsPerS / baseline.eventsPerS >= 0.7,
+    notes:
+      `${KIOSKS} kiosks x ${BATCHES_PER_KIOSK - 1} timed batches of ${EVENTS_PER_BATCH} events (~${eventJsonBytes} B each as JSON), gzipped and signed up front; ` +
+      `gateway in its own process, load generator in the bench process, one private Kafka broker and the test stack's PostgreSQL on the same 2 cores. ` +
+      `Batch latency is the HTTP round trip until Kafka acknowledged the whole batch. Topic ${topics.kioskEvents} with 3 partitions. Load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on 2 cores (other work shares the machine).`,
+  });
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+} finally {
+  await kafka.stop();
+  await pool.end();
+}
