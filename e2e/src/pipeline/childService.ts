@@ -1,0 +1,113 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname } from 'node:path';
+import { findRepoPaths } from '../../../infra/local/src/repoPaths';
+
+/** A free TCP port on 127.0.0.1 (asked of the OS, then released). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** How to run one of our services (gateway, cloud services, a simulated kiosk) as a child process. */
+export interface ChildServiceSpec {
+  name: string;
+  /** TypeScript entry point relative to the repo root, run with tsx. */
+  script: string;
+  args?: string[];
+  env: Record<string, string>;
+  /** Output of every run is appended here. */
+  logFile: string;
+  /** Resolves when the started process is ready (polled until `readyTimeoutMs`). */
+  ready?: () => Promise<boolean>;
+  readyTimeoutMs?: number;
+}
+
+/**
+ * One of our services as a child process that a fault test may SIGKILL and start again. Only
+ * processes this object started are ever signalled, by their own pid.
+ */
+export class ChildService {
+  private child: ChildProcess | null = null;
+  private exited: Promise<void> = Promise.resolve();
+  private log: WriteStream;
+  /** Number of times the process was started. */
+  starts = 0;
+
+  constructor(readonly spec: ChildServiceSpec) {
+    mkdirSync(dirname(spec.logFile), { recursive: true });
+    this.log = createWriteStream(spec.logFile, { flags: 'a' });
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Starts the process and waits until it is ready. */
+  async start(): Promise<void> {
+    if (this.running) throw new Error(`${this.spec.name} is already running`);
+    this.starts += 1;
+    this.log.write(`\n--- start ${this.starts} at ${new Date().toISOString()} ---\n`);
+    const child = spawn(process.execPath, ['--import', 'tsx', this.spec.script, ...(this.spec.args ?? [])], {
+      cwd: findRepoPaths().root,
+      env: { ...process.env, ...this.spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.stdout?.pipe(this.log, { end: false });
+    child.stderr?.pipe(this.log, { end: false });
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    if (!this.spec.ready) return;
+    const deadline = Date.now() + (this.spec.readyTimeoutMs ?? 120_000);
+    while (Date.now() < deadline) {
+      if (!this.running) throw new Error(`${this.spec.name} exited while starting (code ${child.exitCode}); see ${this.spec.logFile}`);
+      if (await this.spec.ready().catch(() => false)) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`${this.spec.name} was not ready within ${this.spec.readyTimeoutMs ?? 120_000} ms; see ${this.spec.logFile}`);
+  }
+
+  /** Waits for the process to end by itself (bounded); returns its exit code, or null on timeout. */
+  async waitForExit(timeoutMs: number): Promise<number | null> {
+    const child = this.child;
+    if (!child) return null;
+    const done = await Promise.race([this.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs))]);
+    return done ? child.exitCode : null;
+  }
+
+  /** Sends `signal` to the process and waits until it has exited. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL', timeoutMs = 30_000): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    child.kill(signal);
+    const done = await Promise.race([this.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs))]);
+    if (!done) {
+      child.kill('SIGKILL');
+      await this.exited;
+    }
+  }
+
+  /** Stops gracefully (SIGTERM, then SIGKILL) and closes the log. */
+  async stop(): Promise<void> {
+    await this.kill('SIGTERM', 20_000);
+    await new Promise<void>((resolve) => this.log.end(resolve));
+  }
+}
+
+/** True when `url` answers 200. */
+export async function answers200(url: string): Promise<boolean> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(3_000) });
+  await response.arrayBuffer();
+  return response.status === 200;
+}
