@@ -7,10 +7,11 @@ import { buildApp } from './http/buildApp';
 
 async function main(): Promise<void> {
   const config = loadServiceConfig(process.env);
-  const pool = openPool(config.pgUrl);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  const app = await buildApp({ config, pool, now: () => new Date(), metrics }, { level: config.logLevel, redact: ['req.headers.authorization'] });
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  const pool = openPool(config.pgUrl, 10, (error) => app?.log.warn({ err: error }, 'idle PostgreSQL client failed'));
+  app = await buildApp({ config, pool, now: () => new Date(), metrics }, { level: config.logLevel, redact: ['req.headers.authorization'] });
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;

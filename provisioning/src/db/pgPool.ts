@@ -4,8 +4,12 @@ import pg from 'pg';
 export type Queryable = Pick<pg.PoolClient, 'query'>;
 
 /** Opens the service's connection pool. */
-export function openPool(url: string, max = 10): pg.Pool {
-  return new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000, application_name: 'atrium-provisioning' });
+export function openPool(url: string, max = 10, onIdleError: (error: Error) => void = () => undefined): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000, application_name: 'atrium-provisioning' });
+  // An idle client dies when PostgreSQL restarts; the pool drops it and connects afresh. Without
+  // a listener the 'error' event would end the process.
+  pool.on('error', onIdleError);
+  return pool;
 }
 
 /**

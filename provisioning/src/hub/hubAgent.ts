@@ -40,7 +40,7 @@ export async function startHubAgent(config: HubAgentConfig, log: Logger): Promis
   await configureInterfaceAddressing(scope, config.interfaceName, `${config.tunnelAddress}/${config.tunnelPrefix}`, []);
   log.info({ interface: config.interfaceName, implementation, listenPort: config.listenPort, tunnelAddress: config.tunnelAddress }, 'hub interface up');
 
-  const pool = openPool(config.pgUrl, 3);
+  const pool = openPool(config.pgUrl, 3, (error) => log.warn({ err: error }, 'idle PostgreSQL client failed'));
   await upsertHub(pool, { hubId: config.hubId, publicKey, endpoint: config.endpoint, tunnelAddress: config.tunnelAddress, gatewayUrl: config.gatewayUrl });
   log.info({ hubId: config.hubId, endpoint: config.endpoint, publicKey }, 'hub registered');
 
@@ -75,17 +75,28 @@ export async function startHubAgent(config: HubAgentConfig, log: Logger): Promis
 
   let stopped = false;
   let listener: pg.Client | undefined;
+  const retryListen = (): void => {
+    if (!stopped) setTimeout(() => void listen().catch(retryListen), 2_000).unref();
+  };
   const listen = async (): Promise<void> => {
     if (stopped) return;
     const client = new pg.Client({ connectionString: config.pgUrl, application_name: 'atrium-hub-agent' });
     client.on('notification', poke);
     client.on('error', (error) => {
+      // Before LISTEN succeeded, the failed connect() below schedules the retry.
+      if (listener !== client) return;
       log.warn({ err: error }, 'database notifications lost; reconnecting (periodic passes continue)');
+      listener = undefined;
       void client.end().catch(() => undefined);
-      if (!stopped) setTimeout(() => void listen().catch(() => undefined), 2_000).unref();
+      retryListen();
     });
-    await client.connect();
-    for (const channel of CHANNELS) await client.query(`LISTEN ${channel}`);
+    try {
+      await client.connect();
+      for (const channel of CHANNELS) await client.query(`LISTEN ${channel}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
     listener = client;
     poke();
   };
