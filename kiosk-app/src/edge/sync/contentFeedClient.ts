@@ -43,6 +43,8 @@ export interface ContentPullState {
   /** Last page applied that carried upserts or deletes. */
   lastChangeAt: number | null;
   lastError: SyncError | null;
+  /** A nudge came while a pull ran: that pull may have missed what prompted it, so another follows at once. */
+  requestedDuringPull: boolean;
 }
 
 /** What happened, folded in by `evolveContentPull`. */
@@ -63,7 +65,7 @@ export interface ContentPullPolicy {
 }
 
 /** Nothing pulled yet: the first pull is due at once. */
-export const initialContentPullState: ContentPullState = { pulling: false, consecutiveFailures: 0, notBefore: 0, lastSyncAt: null, lastChangeAt: null, lastError: null };
+export const initialContentPullState: ContentPullState = { pulling: false, consecutiveFailures: 0, notBefore: 0, lastSyncAt: null, lastChangeAt: null, lastError: null, requestedDuringPull: false };
 
 /** Decides whether to pull now. */
 export function decideContentPull(state: ContentPullState, now: number): { kind: 'pull' } | { kind: 'busy' } | { kind: 'wait'; until: number } {
@@ -86,25 +88,27 @@ export function contentRetryDelayMs(failure: ContentPullFailure, failures: numbe
 export function evolveContentPull(state: ContentPullState, input: ContentPullInput, policy: ContentPullPolicy): ContentPullState {
   switch (input.type) {
     case 'pullStarted':
-      return { ...state, pulling: true };
+      return { ...state, pulling: true, requestedDuringPull: false };
     case 'pageApplied':
       // Progress: whatever failed before has been got past.
       return { ...state, consecutiveFailures: 0, lastError: null, lastChangeAt: input.changes > 0 ? input.at : state.lastChangeAt };
-    case 'pullCompleted':
-      return input.reachedEnd
-        ? { ...state, pulling: false, consecutiveFailures: 0, lastError: null, lastSyncAt: input.at, notBefore: input.at + policy.pollIntervalMs }
-        : { ...state, pulling: false, notBefore: input.at };
+    case 'pullCompleted': {
+      const again = !input.reachedEnd || state.requestedDuringPull;
+      const done: ContentPullState = { ...state, pulling: false, requestedDuringPull: false, notBefore: again ? input.at : input.at + policy.pollIntervalMs };
+      return input.reachedEnd ? { ...done, consecutiveFailures: 0, lastError: null, lastSyncAt: input.at } : done;
+    }
     case 'pullFailed': {
       const { failure, at } = input;
       const failures = state.consecutiveFailures + 1;
       const status = failure.kind === 'http' ? failure.status : undefined;
       const lastError: SyncError = { code: failure.code, ...(status !== undefined ? { status } : {}), detail: failure.detail, at };
-      return { ...state, pulling: false, consecutiveFailures: failures, lastError, notBefore: at + contentRetryDelayMs(failure, failures, input.random, policy) };
+      const notBefore = state.requestedDuringPull ? at : at + contentRetryDelayMs(failure, failures, input.random, policy);
+      return { ...state, pulling: false, requestedDuringPull: false, consecutiveFailures: failures, lastError, notBefore };
     }
     case 'pullAborted':
       return { ...state, pulling: false };
     case 'pullRequested':
-      return { ...state, notBefore: Math.min(state.notBefore, input.at) };
+      return { ...state, notBefore: Math.min(state.notBefore, input.at), requestedDuringPull: state.pulling };
     default: {
       const never: never = input;
       return never;

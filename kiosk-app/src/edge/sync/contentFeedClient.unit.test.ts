@@ -45,6 +45,15 @@ describe('content pull: when to pull', () => {
     expect(decideContentPull(fold(waiting, { type: 'pullRequested', at: 2_000 }), 2_000)).toEqual({ kind: 'pull' });
   });
 
+  it('given a nudge while a pull runs, when that pull ends, then another is due at once (it may have missed what prompted the nudge), once', () => {
+    const ended = fold(initialContentPullState, { type: 'pullStarted' }, { type: 'pullRequested', at: 50 }, { type: 'pullCompleted', reachedEnd: true, at: 80 });
+    expect(decideContentPull(ended, 80)).toEqual({ kind: 'pull' });
+    const next = fold(ended, { type: 'pullStarted' }, { type: 'pullCompleted', reachedEnd: true, at: 90 });
+    expect(decideContentPull(next, 91)).toEqual({ kind: 'wait', until: 90 + policy.pollIntervalMs });
+    const failed = fold(initialContentPullState, { type: 'pullStarted' }, { type: 'pullRequested', at: 50 }, { type: 'pullFailed', failure: refused, at: 80, random: 1 });
+    expect(decideContentPull(failed, 80)).toEqual({ kind: 'pull' });
+  });
+
   it('given an empty page applied (a 304-able poll), then the last change time does not move', () => {
     const state = fold(initialContentPullState, { type: 'pullStarted' }, { type: 'pageApplied', changes: 0, at: 9_000 });
     expect(state.lastChangeAt).toBeNull();
