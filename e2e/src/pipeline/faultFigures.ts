@@ -11,9 +11,17 @@ import type { AuditKiosk } from './pipelineAudit';
 export function readOutboxMarks(dataDir: string): { lastSequence: number; ackedThrough: number } {
   const file = join(dataDir, 'kiosk.db');
   if (!existsSync(file)) return { lastSequence: 0, ackedThrough: 0 };
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+  } catch {
+    return { lastSequence: 0, ackedThrough: 0 };
+  }
   try {
     db.pragma('busy_timeout = 5000');
+    // A kiosk that is still creating its store has no tables yet.
+    const ready = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('outbox', 'outbox_acks')").get() as { n: number };
+    if (ready.n < 2) return { lastSequence: 0, ackedThrough: 0 };
     const row = db.prepare('SELECT (SELECT COALESCE(MAX(sequence), 0) FROM outbox) AS last, (SELECT COALESCE(MAX(acked_through), 0) FROM outbox_acks) AS acked').get() as { last: number; acked: number };
     return { lastSequence: row.last, ackedThrough: row.acked };
   } finally {

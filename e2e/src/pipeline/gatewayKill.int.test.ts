@@ -4,15 +4,20 @@ import { topicEnds } from './faultFigures';
 import { faultParameters, faultTestTimeout } from './faultParameters';
 import { between, finishFault, pause, recoveryFrom, startFleet } from './faultScenario';
 import { startPipelineRig, type PipelineRig } from './pipelineRig';
+import { TcpProxy } from './tcpProxy';
 
 const p = faultParameters();
 let rig: PipelineRig;
+let proxy: TcpProxy;
 
 beforeAll(async () => {
   rig = await startPipelineRig({ name: 'gwkill', endpoints: testEndpoints() });
+  // Kiosks reach the gateway through a loopback proxy that sees when a batch is in flight.
+  proxy = await TcpProxy.start({ host: '127.0.0.1', port: Number(new URL(rig.gatewayUrl).port) });
 });
 
 afterAll(async () => {
+  await proxy?.stop();
   await rig?.stop();
 });
 
@@ -23,11 +28,14 @@ describe('fault: the gateway is SIGKILLed mid-batch, repeatedly', () => {
       const from = await topicEnds(rig.stores.endpoints.kafkaBrokers);
       const identities = await rig.provision(1, p.kiosks);
       const recordMs = p.gatewayKillRounds * (p.gatewayDownMs + 4_000) + 6_000;
-      const fleet = startFleet(rig, identities, { ratePerS: p.ratePerKiosk, durationMs: recordMs, drainTimeoutMs: p.settleTimeoutMs });
+      const fleet = startFleet(rig, identities, { ratePerS: p.ratePerKiosk, durationMs: recordMs, drainTimeoutMs: p.settleTimeoutMs, gatewayUrl: proxy.url });
       const recoverMs: number[] = [];
+      let midBatch = 0;
       await pause(3_000);
       for (let round = 0; round < p.gatewayKillRounds; round += 1) {
-        // Kiosks upload continuously at this rate, so a kill lands with batches in flight.
+        // Strike while a batch is in the gateway (sent, not yet answered), a few ms into it.
+        if (await proxy.untilInFlight(10_000)) midBatch += 1;
+        await pause(between(1, 25));
         await rig.gateway.kill('SIGKILL');
         await pause(p.gatewayDownMs);
         await rig.gateway.start();
@@ -37,7 +45,7 @@ describe('fault: the gateway is SIGKILLed mid-batch, repeatedly', () => {
       }
       const result = await fleet.done;
       expect(result.drained).toBe(true);
-      const report = await finishFault(rig, p, 'gateway SIGKILL mid-batch', p.gatewayKillRounds, from, recoverMs, [`gateway down ${p.gatewayDownMs} ms per round, restarted ${rig.gateway.starts - 1} times`]);
+      const report = await finishFault(rig, p, 'gateway SIGKILL mid-batch', p.gatewayKillRounds, from, recoverMs, [`gateway down ${p.gatewayDownMs} ms per round, restarted ${rig.gateway.starts - 1} times, ${midBatch} kills with a batch in flight`]);
       expect(report.lost).toBe(0);
       expect(report.auditClean).toBe(true);
       expect(report.stored).toBe(report.recorded);
