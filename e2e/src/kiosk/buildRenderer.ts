@@ -16,9 +16,17 @@ function newest(dir: string): number {
 /** Builds the renderer with Vite when its sources are newer than the last build; returns the output folder. */
 export async function buildRenderer(): Promise<string> {
   const built = join(dist, 'index.html');
-  const sources = Math.max(newest(join(kioskApp, 'src', 'renderer')), newest(join(kioskApp, 'src', 'bridge')), statSync(join(kioskApp, 'index.html')).mtimeMs);
+  const sources = Math.max(newest(join(kioskApp, 'src', 'renderer')), newest(join(kioskApp, 'src', 'bridge')), statSync(join(kioskApp, 'index.html')).mtimeMs, statSync(join(kioskApp, 'vite.config.ts')).mtimeMs);
   if (!existsSync(built) || statSync(built).mtimeMs < sources) {
-    await build({ configFile: join(kioskApp, 'vite.config.ts'), logLevel: 'warn' });
+    // Vitest sets NODE_ENV=test, which would make Vite and the React plugin build for
+    // development; the kiosk is tested as it ships.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ configFile: join(kioskApp, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
   }
   return dist;
 }

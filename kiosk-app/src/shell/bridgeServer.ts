@@ -24,6 +24,7 @@ const SECURITY_HEADERS = {
   'cross-origin-resource-policy': 'same-origin',
   'x-frame-options': 'DENY',
 };
+const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:*; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const BLANK_PAGE = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blank</title></head><body><p id="ready">ready</p></body></html>';
 
 /** The running bridge server: its URL, the per-launch secret, and a way to push notices. */
@@ -91,7 +92,10 @@ export async function startBridgeServer(options: {
     try {
       const body = await readFile(file);
       const immutable = path.startsWith('/assets/');
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-store', ...SECURITY_HEADERS });
+      const type = TYPES[extname(file)] ?? 'application/octet-stream';
+      // The page's policy also travels as a header, where frame-ancestors takes effect.
+      const csp = type.startsWith('text/html') ? { 'content-security-policy': PAGE_CSP } : {};
+      res.writeHead(200, { 'content-type': type, 'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-store', ...SECURITY_HEADERS, ...csp });
       res.end(body);
     } catch {
       sendProblem(res, 'NOT_FOUND');
