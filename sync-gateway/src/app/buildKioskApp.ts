@@ -10,6 +10,8 @@ import { configPlugin } from '../plugins/configPlugin';
 import { fastifyOptions, openApiInfo } from '../plugins/fastifyOptions';
 import { problemHandler } from '../plugins/problemHandler';
 import { urgentRoute } from '../urgent/urgentRoute';
+import { updateFeedPlugin } from '../updateFeed';
+import { requireDevice } from '../auth/deviceAuthPlugin';
 import type { GatewayServices } from './gatewayServices';
 
 /**
@@ -43,6 +45,15 @@ export async function buildKioskApp(services: GatewayServices, logger?: FastifyB
   await app.register(ingestRoute, { ackGate: services.ackGate, metrics, clock: services.clock, maxEventsPerBatch: limits.maxEventsPerBatch, requestsPerDevicePerMinute: perMinute });
   await app.register(contentRoute, { store: services.contentStore, clock: services.clock, pageDefault: limits.contentPageDefault, pageMax: limits.contentPageMax, requestsPerDevicePerMinute: perMinute });
   await app.register(urgentRoute, { hub: services.urgentHub, bus: services.urgentBus, metrics, heartbeatMs: limits.urgentHeartbeatMs, requestsPerDevicePerMinute: perMinute });
+  if (services.updateFeed) {
+    await app.register(updateFeedPlugin, {
+      prefix: '/v1/updates',
+      authenticate: app.authenticateDevice,
+      identify: (request) => requireDevice(request),
+      source: services.updateFeed.source,
+      artefacts: services.updateFeed.artefacts,
+    });
+  }
   app.addHook('preClose', async () => services.urgentHub.closeAll());
   return app;
 }

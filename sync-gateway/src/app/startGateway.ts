@@ -12,6 +12,8 @@ import { PgListener } from '../pg/pgListener';
 import { GatewayMetrics } from '../plugins/gatewayMetrics';
 import { PgUrgentBus } from '../urgent/urgentBus';
 import { UrgentHub } from '../urgent/urgentHub';
+import { localArtefactReader } from '../updateFeed/artefactReader';
+import { pgUpdateFeedSource } from '../updateFeed/pgUpdateFeedSource';
 import { buildAdminApp } from './buildAdminApp';
 import { buildKioskApp } from './buildKioskApp';
 import type { GatewayServices } from './gatewayServices';
@@ -68,6 +70,7 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
         await pool.query('SELECT 1');
       },
     },
+    updateFeed: { source: pgUpdateFeedSource(pool), artefacts: localArtefactReader(config.otaArtefactDir) },
     clock: Date.now,
   };
   let stopped = false;

@@ -17,6 +17,7 @@ export const GatewayConfig = Type.Object({
   kafkaBrokers: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, default: ['127.0.0.1:9092'] }),
   producer: Type.Union([Type.Literal('kafkajs'), Type.Literal('rdkafka')], { default: 'rdkafka' }),
   pgUrl: Type.String({ minLength: 1, default: 'postgres://atrium:atrium@127.0.0.1:5433/atrium' }),
+  otaArtefactDir: Type.String({ minLength: 1, default: '.state/ota-artefacts', description: 'folder the OTA release artefacts are served from' }),
   logLevel: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('silent')], { default: 'info' }),
   limits: Type.Object({
     maxBodyBytes: Positive(1_048_576, 64 * 1_048_576, 'bytes as sent (compressed)'),
@@ -47,6 +48,7 @@ const ENV: Record<string, string> = {
   producer: 'ATRIUM_GATEWAY_PRODUCER',
   pgUrl: 'ATRIUM_PG_URL',
   logLevel: 'ATRIUM_GATEWAY_LOG_LEVEL',
+  otaArtefactDir: 'ATRIUM_GATEWAY_OTA_ARTEFACT_DIR',
 };
 
 const LIMIT_ENV: Record<keyof GatewayConfig['limits'], string> = {

@@ -7,6 +7,8 @@ import { buildKioskApp } from '../app/buildKioskApp';
 import { loadGatewayConfig } from '../config/gatewayConfig';
 import { unitServices } from '../testing/unitServices';
 import { openApiDocument } from './openApiDocument';
+import { localArtefactReader } from '../updateFeed/artefactReader';
+import type { UpdateFeedSource } from '../updateFeed/updateFeedSource';
 
 /** Where the committed document lives. */
 export const OPENAPI_FILE = fileURLToPath(new URL('../../openapi.json', import.meta.url));
@@ -14,6 +16,8 @@ export const OPENAPI_FILE = fileURLToPath(new URL('../../openapi.json', import.m
 /** Builds both apps with the default configuration (no backends needed) and returns their document. */
 export async function generateOpenApi(): Promise<Record<string, unknown>> {
   const { services } = unitServices({ config: loadGatewayConfig({}) });
+  // Routes are only described here, never called: the feed source is a placeholder.
+  services.updateFeed = { source: {} as UpdateFeedSource, artefacts: localArtefactReader('.') };
   const kiosk = await buildKioskApp(services);
   const admin = await buildAdminApp(services, () => ({}));
   try {
