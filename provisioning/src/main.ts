@@ -1,5 +1,6 @@
 // The provisioning service: `tsx provisioning/src/main.ts` (configuration from the environment,
 // see provisioning/README.md).
+import { pino } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loadServiceConfig } from './config/serviceConfig';
 import { openPool } from './db/pgPool';
@@ -9,9 +10,9 @@ async function main(): Promise<void> {
   const config = loadServiceConfig(process.env);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
-  const pool = openPool(config.pgUrl, 10, (error) => app?.log.warn({ err: error }, 'idle PostgreSQL client failed'));
-  app = await buildApp({ config, pool, now: () => new Date(), metrics }, { level: config.logLevel, redact: ['req.headers.authorization'] });
+  const logger = pino({ level: config.logLevel, base: { service: 'atrium-provisioning' }, redact: ['req.headers.authorization'] });
+  const pool = openPool(config.pgUrl, 10, (error) => logger.warn({ err: error }, 'idle PostgreSQL client failed'));
+  const app = await buildApp({ config, pool, now: () => new Date(), metrics }, logger);
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;

@@ -1,7 +1,7 @@
 import '@atrium/contracts';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppDeps } from './appDeps';
 import { requireAdminToken } from './adminAuth';
 import { installErrorHandler } from './errorHandler';
@@ -25,8 +25,8 @@ const BODY_LIMIT = 16 * 1024;
  * Builds the provisioning service: external plugins (OpenAPI), then the error handler, then the
  * kiosk routes and the ops admin routes (behind the admin bearer token).
  */
-export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logger'] = false): Promise<FastifyInstance> {
-  const app = Fastify({ logger, bodyLimit: BODY_LIMIT, trustProxy: deps.config.trustProxy }).withTypeProvider<TypeBoxTypeProvider>();
+export async function buildApp(deps: AppDeps, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
+  const app = Fastify({ ...(logger ? { loggerInstance: logger } : { logger: false }), bodyLimit: BODY_LIMIT, trustProxy: deps.config.trustProxy }).withTypeProvider<TypeBoxTypeProvider>();
   const parseJson = app.getDefaultJsonParser('error', 'error');
   // JSON only: every route takes a JSON body, anything else is refused with 415.
   app.removeAllContentTypeParsers();
