@@ -10,6 +10,10 @@ import { createServiceMetrics } from './metrics/serviceMetrics';
 import { readFleetStatus } from './projections/mongo/viewReaders';
 import { cloudConnections } from './runtime/cloudConnections';
 import { startConsumers } from './runtime/cloudConsumers';
+import { eraseMemberPii } from './pii/memberPii';
+import { loadPiiConfig, piiEnvNames } from './pii/piiConfig';
+import { PII_RESEALING_STAGES, piiServices } from './pii/piiServices';
+import { memberRoutes } from './ops/memberRoutes';
 
 const HELP = `atrium cloud services: event-store writer, projections, ops/audit API
 
@@ -19,31 +23,40 @@ Options:
   --no-writer              do not run the event-store writer
   --projections <a,b,...>  projections to run (default: all: ${ALL_PROJECTIONS.join(', ')}; "none" for none)
   --no-http                do not serve the ops API
+  --no-pii-resealing       run the writer and the loyalty projection without the PII keys: the
+                           kiosk's sealed boxes are stored as they are and erasure is unavailable
   --help                   show this help
 
 Routes: GET /healthz /readyz /metrics /audit/kiosks /audit/kiosks/{kioskId} /fleet/status /openapi.json
-Environment: ${configEnvNames.join(', ')}
+        DELETE /members/{memberRef}/pii
+Environment: ${[...configEnvNames, ...piiEnvNames].join(', ')}
 `;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'no-writer': { type: 'boolean' }, projections: { type: 'string' }, 'no-http': { type: 'boolean' }, help: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { 'no-writer': { type: 'boolean' }, projections: { type: 'string' }, 'no-http': { type: 'boolean' }, 'no-pii-resealing': { type: 'boolean' }, help: { type: 'boolean' } } });
   if (values.help) {
     process.stdout.write(HELP);
     return;
   }
   const overrides = values.projections === undefined ? {} : { projections: (values.projections === 'none' ? [] : values.projections.split(',')) as ProjectionName[] };
   const config = loadCloudConfig(process.env, overrides);
+  const piiConfig = loadPiiConfig(process.env);
   const log = createLogger('atrium-cloud-services', config.logLevel);
   const metrics = createServiceMetrics(true);
   const connections = cloudConnections(config, log);
   const stages = [...(values['no-writer'] || !config.writer.enabled ? [] : [EVENT_STORE_STAGE]), ...config.projections];
-  const running = await startConsumers(config, connections, log, metrics, { stages });
+  if (!piiConfig && !values['no-pii-resealing'] && stages.some((s) => PII_RESEALING_STAGES.has(s))) {
+    throw new ConfigError(`the writer and the loyalty projection need the PII keys (${piiEnvNames.join(', ')}), or --no-pii-resealing`);
+  }
+  const pii = piiConfig ? piiServices(config, piiConfig, connections.pg()) : undefined;
+  const running = await startConsumers(config, connections, log, metrics, { stages, ...(pii ? { wrapApplier: pii.wrapApplier } : {}) });
   const app = await buildOpsApp({
     log,
     metrics,
     audit: async (kioskIds) => runGapAudit(await connections.eventStore(), kioskIds ? { kioskIds } : {}),
     fleetStatus: async (now) => readFleetStatus(await connections.mongo(), now, config.offlineAfterS * 1_000),
     consumers: () => running.consumers.map((c) => c.status()),
+    routes: [...(pii ? [memberRoutes({ erase: (memberRef, now) => eraseMemberPii(connections.pg(), config.postgresSchema, pii.keys, memberRef, now) })] : [])],
   });
   if (!values['no-http']) await app.listen({ host: config.httpHost, port: config.httpPort });
   log.info({ stages }, 'cloud services started');

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
@@ -18,6 +18,8 @@ export interface OpsDeps {
   fleetStatus(now: Date): Promise<FleetStatusEntry[]>;
   consumers(): ConsumerStatus[];
   now?: () => Date;
+  /** More routes (src/ops: content, members, timeline, broadcasts), registered under the same error handler. */
+  routes?: readonly FastifyPluginAsync[];
 }
 
 const Range = Type.Object({ first: Type.Integer(), last: Type.Integer() });
@@ -80,6 +82,7 @@ export async function buildOpsApp(deps: OpsDeps): Promise<FastifyInstance> {
   app.get('/fleet/status', { schema: { summary: 'Fleet status with connectivity from heartbeat age', response: { 200: Type.Object({ kiosks: Type.Array(FleetEntry) }) } } }, async () => ({
     kiosks: await deps.fleetStatus(now()),
   }));
+  for (const routes of deps.routes ?? []) await app.register(routes);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return base;
 }

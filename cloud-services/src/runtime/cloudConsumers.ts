@@ -26,6 +26,8 @@ export async function applierFor(stage: string, config: CloudConfig, connections
 export interface ConsumerStartOptions {
   stages: readonly string[];
   sessionTimeoutMs?: number;
+  /** Decorates each stage's applier (the PII resealing of the writer and the loyalty projection). */
+  wrapApplier?: (applier: EventApplier) => EventApplier;
 }
 
 /** Creates and starts one consumer group member per stage, sharing one dead-letter producer. */
@@ -35,11 +37,12 @@ export async function startConsumers(config: CloudConfig, connections: CloudConn
   const deadLetters = kafkaDeadLetterSink(producer, config.topics.processingDeadLetter);
   const consumers: EventConsumer[] = [];
   for (const stage of options.stages) {
+    const applier = await applierFor(stage, config, connections);
     const consumer = createEventConsumer({
       kafka: connections.kafka,
       groupId: groupIdOf(config, stage),
       topic: config.topics.kioskEvents,
-      applier: await applierFor(stage, config, connections),
+      applier: options.wrapApplier ? options.wrapApplier(applier) : applier,
       deadLetters,
       log,
       metrics,
