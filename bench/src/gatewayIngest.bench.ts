@@ -8,7 +8,6 @@ import http from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { exampleData, makeEvent, newEventId, topics, type CatalogueEvent } from '@atrium/contracts';
 import { planBatch } from '../../sync-gateway/src/ingest/planBatch';
@@ -214,12 +213,8 @@ const kafka = await PrivateKafka.create();
 process.stderr.write('starting a private Kafka broker for the benchmark…\n');
 await kafka.start();
 try {
-  await ensureTopics(kafka.brokers);
   // ProducerPerformance's topic is laid out like the gateway's: 3 partitions.
-  const admin = new Kafka({ clientId: 'bench', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic: PP_TOPIC, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
-  await admin.disconnect();
+  await ensureTopics(kafka.brokers, [topics.kioskEvents, topics.ingestDeadLetter, PP_TOPIC]);
   // The Kafka record a gateway event becomes: key + value + headers, averaged over a batch.
   const sample = Array.from({ length: EVENTS_PER_BATCH }, (_, i) => event('bench-sample-k00', i + 1));
   const plan = planBatch(sample, { deviceId: 'd', kioskId: 'bench-sample-k00', mallId: 'm' }, new Date().toISOString());

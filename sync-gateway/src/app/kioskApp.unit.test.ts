@@ -205,3 +205,12 @@ describe('the content feed and errors', () => {
     expect([response.statusCode, response.json<Problem>().code]).toEqual([404, 'NOT_FOUND']);
   });
 });
+
+describe('an upload with an empty body', () => {
+  it('given a signed request whose body is empty, then 400 BODY_MALFORMED, not a crash', async () => {
+    const { app, key } = await given();
+    const upload = await signedUpload(key, BASE, Buffer.alloc(0));
+    const response = await app.inject({ method: 'POST', url: '/v1/events', headers: { ...upload.headers, host: 'gateway.test' }, payload: upload.body });
+    expect([response.statusCode, response.json<Problem>().code]).toEqual([400, 'BODY_MALFORMED']);
+  });
+});

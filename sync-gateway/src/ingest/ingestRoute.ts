@@ -1,6 +1,6 @@
 import type {} from '@fastify/rate-limit';
 import { Type } from '@sinclair/typebox';
-import { BATCH_CONTENT_TYPE, CloudEventEnvelope, UPLOAD_PATH, UploadResponse } from '@atrium/contracts';
+import { AtriumError, BATCH_CONTENT_TYPE, CloudEventEnvelope, UPLOAD_PATH, UploadResponse } from '@atrium/contracts';
 import type { FastifyInstance } from 'fastify';
 import { requireDevice } from '../auth/deviceAuthPlugin';
 import type { GatewayMetrics } from '../plugins/gatewayMetrics';
@@ -67,6 +67,8 @@ export async function ingestRoute(app: FastifyInstance, deps: IngestRouteDeps): 
     },
     handler: async (request): Promise<UploadResponse> => {
       const device = requireDevice(request);
+      // An empty body never reaches the batch parser.
+      if (!request.body || !Array.isArray(request.body.events)) throw new AtriumError('BODY_MALFORMED', 'The body must be a CloudEvents JSON batch');
       const events = request.body.events;
       const plan = planBatch(events, device, new Date(deps.clock()).toISOString());
       deps.metrics.batchSize.observe(events.length);

@@ -22,14 +22,23 @@ export function stackEndpoints(): { brokers: string[]; pgUrl: string } {
   return { brokers: endpoints.kafkaBrokers, pgUrl: endpoints.postgresUrl };
 }
 
-/** Creates the gateway's topics if they are missing (3 partitions each). */
-export async function ensureTopics(brokers: string[]): Promise<void> {
+/** Creates `names` if they are missing (3 partitions each), retrying while a fresh broker settles. */
+export async function ensureTopics(brokers: string[], names: readonly string[] = [topics.kioskEvents, topics.ingestDeadLetter]): Promise<void> {
   const admin = new Kafka({ clientId: 'atrium-gateway-test', brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = [topics.kioskEvents, topics.ingestDeadLetter].filter((t) => !existing.has(t));
-    if (missing.length > 0) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })), waitForLeaders: true });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const existing = new Set(await admin.listTopics());
+        const missing = names.filter((t) => !existing.has(t));
+        if (missing.length > 0) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })), waitForLeaders: true });
+        await admin.fetchTopicMetadata({ topics: [...names] });
+        return;
+      } catch (err) {
+        if (attempt >= 10) throw err;
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    }
   } finally {
     await admin.disconnect();
   }
