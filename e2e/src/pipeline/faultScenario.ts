@@ -53,8 +53,8 @@ export const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export const between = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
 
 /** Marks a fault round's end: returns a function that resolves with the time until everything recorded by then was stored. */
-export function recoveryFrom(rig: PipelineRig, p: FaultParameters): () => Promise<number> {
-  const marks = recordedMarks(rig.kiosks());
+export function recoveryFrom(rig: PipelineRig, p: FaultParameters, only?: readonly SimulatedKioskIdentity[]): () => Promise<number> {
+  const marks = recordedMarks(only ?? rig.kiosks());
   const started = Date.now();
   return async () => {
     const waited = await waitStoredThrough(rig.audit.cassandra, marks, p.settleTimeoutMs);
@@ -67,9 +67,20 @@ export function recoveryFrom(rig: PipelineRig, p: FaultParameters): () => Promis
  * Ends a fault: audits until clean (bounded), tallies what Kafka received for the rig's kiosks
  * since `fromOffsets`, prints the fault's figures and the audit table, and returns the figures.
  */
-export async function finishFault(rig: PipelineRig, p: FaultParameters, fault: string, rounds: number, fromOffsets: Map<number, bigint>, recoverMs: number[], notes: string[] = []): Promise<FaultReport> {
-  const audit = await auditUntilClean(rig.audit, rig.kiosks(), { wholeMalls: true, timeoutMs: p.settleTimeoutMs, intervalMs: 2_000 });
-  const tally = await tallyTopic(rig.stores.endpoints.kafkaBrokers, fromOffsets, await topicEnds(rig.stores.endpoints.kafkaBrokers), rig.kiosks().map((k) => k.kioskId));
+export async function finishFault(
+  rig: PipelineRig,
+  p: FaultParameters,
+  fault: string,
+  rounds: number,
+  fromOffsets: Map<number, bigint>,
+  recoverMs: number[],
+  notes: string[] = [],
+  only?: readonly SimulatedKioskIdentity[],
+): Promise<FaultReport> {
+  const kiosks = only ? only.map((k) => ({ kioskId: k.kioskId, dataDir: k.dataDir })) : rig.kiosks();
+  // Daily analytics are counted per mall: only checkable when the whole mall is audited.
+  const audit = await auditUntilClean(rig.audit, kiosks, { wholeMalls: !only, timeoutMs: p.settleTimeoutMs, intervalMs: 2_000 });
+  const tally = await tallyTopic(rig.stores.endpoints.kafkaBrokers, fromOffsets, await topicEnds(rig.stores.endpoints.kafkaBrokers), kiosks.map((k) => k.kioskId));
   const report = faultReport(fault, rounds, audit, tally, recoverMs, notes);
   process.stdout.write(`\n${formatFaultReport(report)}\n${formatAuditTable(audit.kiosks)}\n${audit.mallMismatches.map((m) => `  ${m}`).join('\n')}\n`);
   return report;

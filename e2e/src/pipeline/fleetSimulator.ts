@@ -8,7 +8,7 @@ import pg from 'pg';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { provisionDevice } from './provisionDevice';
-import { ensureManifest } from './simulationManifest';
+import { ensureManifest, manifestKiosks } from './simulationManifest';
 import { runSimulatedKiosk, type SimulatedKioskProgress, type SimulatedKioskResult } from './simulatedKiosk';
 
 const HELP = `Usage: tsx e2e/src/pipeline/fleetSimulator.ts [options]
@@ -136,7 +136,7 @@ export interface FleetResult {
 /** Provisions and runs the fleet; `signal` stops recording early (SIGINT). */
 export async function runFleet(options: SimulatorOptions, signal?: AbortSignal, progress: (line: string) => void = () => undefined): Promise<FleetResult> {
   const manifest = ensureManifest(options.runDir, options.mall, options.firstKiosk, options.kiosks);
-  const identities = manifest.kiosks.slice(options.firstKiosk - 1, options.firstKiosk - 1 + options.kiosks);
+  const identities = manifestKiosks(manifest, options.firstKiosk, options.kiosks);
   if (options.provision) {
     const pool = new pg.Pool({ connectionString: options.pgUrl, max: 4 });
     try {

@@ -8,7 +8,7 @@ import { answers200, ChildService, freePort } from './childService';
 import { createIsolatedStores, type IsolatedStores } from './isolatedStores';
 import { openAuditClients, type AuditClients, type AuditKiosk } from './pipelineAudit';
 import { deprovisionDevices, provisionDevice, type SimulatedKioskIdentity } from './provisionDevice';
-import { ensureManifest } from './simulationManifest';
+import { ensureManifest, manifestKiosks } from './simulationManifest';
 
 /** Options of a pipeline rig. */
 export interface PipelineRigOptions {
@@ -114,7 +114,7 @@ export async function startPipelineRig(options: PipelineRigOptions): Promise<Pip
     audit,
     async provision(first, count) {
       const manifest = ensureManifest(runDir, mallId, first, count);
-      const identities = manifest.kiosks.slice(first - 1, first - 1 + count);
+      const identities = manifestKiosks(manifest, first, count);
       for (const identity of identities) {
         await provisionDevice(pool, identity);
         if (!provisioned.some((p) => p.kioskId === identity.kioskId)) provisioned.push(identity);

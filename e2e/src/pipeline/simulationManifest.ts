@@ -45,3 +45,9 @@ export function ensureManifest(runDir: string, mallId: string, first: number, co
   }
   return current;
 }
+
+/** Kiosks `first..first+count-1` of a manifest, by their number. */
+export function manifestKiosks(manifest: SimulationManifest, first: number, count: number): SimulatedKioskIdentity[] {
+  const wanted = new Set(Array.from({ length: count }, (_, i) => simulatedIdentity('', manifest.mallId, first + i).kioskId));
+  return manifest.kiosks.filter((k) => wanted.has(k.kioskId));
+}
