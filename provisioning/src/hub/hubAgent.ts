@@ -46,7 +46,7 @@ export async function startHubAgent(config: HubAgentConfig, log: Logger): Promis
 
   const registry = new Registry();
   const metrics = reconcilerMetrics(registry);
-  const deps = { pool, hubId: config.hubId, interfaceName: config.interfaceName, scope, log, metrics };
+  const deps = { pool, hubId: config.hubId, interfaceName: config.interfaceName, scope, log, metrics, roaming: { history: new Map(), windowS: 600, threshold: 3 } };
 
   // One pass at a time; a request during a pass queues exactly one more pass.
   let running: Promise<ReconcileReport> | undefined;

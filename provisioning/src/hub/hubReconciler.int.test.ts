@@ -42,7 +42,7 @@ beforeAll(async () => {
   await registerTestHub(service.pool, hubId, '100.64.0.1');
   await opsClient(service.baseUrl, service.adminToken).setPool(mall, hubId, randomTestPool(24));
   registry = new Registry();
-  deps = { pool: service.pool, hubId, interfaceName, scope: { netns }, log: pino({ level: 'silent' }), metrics: reconcilerMetrics(registry) };
+  deps = { pool: service.pool, hubId, interfaceName, scope: { netns }, log: pino({ level: 'silent' }), metrics: reconcilerMetrics(registry), roaming: { history: new Map(), windowS: 600, threshold: 3 } };
 }, 120_000);
 
 afterAll(async () => {

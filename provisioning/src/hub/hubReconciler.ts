@@ -2,8 +2,10 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { desiredPeers, poolsOfHub } from '../db/hubStore';
+import type { WgPeerStatus } from '../wireguard/wgDump';
 import { readInterface, removePeer, setPeer } from '../wireguard/wgInterface';
 import { runCommand, type NetworkScope } from '../wireguard/runCommand';
+import { observeEndpoints, type RoamingHistory } from './peerRoaming';
 import { planReconcile, summariseDrift, type DriftSummary, type PeerAction } from './reconcilePlan';
 
 /** What one reconcile pass found and did. */
@@ -23,6 +25,7 @@ export function reconcilerMetrics(registry: Registry) {
     peers: new Gauge({ name: 'atrium_hub_peers', help: 'Peers on the hub interface after the last pass', registers: [registry] }),
     failures: new Counter({ name: 'atrium_hub_reconcile_failures_total', help: 'Reconcile passes or peer changes that failed', registers: [registry] }),
     passes: new Counter({ name: 'atrium_hub_reconcile_passes_total', help: 'Reconcile passes run', registers: [registry] }),
+    roaming: new Counter({ name: 'atrium_hub_peer_roaming_alerts_total', help: 'Peer keys seen switching between source hosts (possible cloned kiosk)', registers: [registry] }),
   };
 }
 
@@ -37,6 +40,8 @@ export interface ReconcilerDeps {
   scope: NetworkScope;
   log: Logger;
   metrics: ReconcilerMetrics;
+  /** Endpoint history across passes, for spotting one key used from two places. */
+  roaming: { history: Map<string, RoamingHistory>; windowS: number; threshold: number };
 }
 
 async function apply(scope: NetworkScope, interfaceName: string, action: PeerAction): Promise<void> {
@@ -53,6 +58,17 @@ async function apply(scope: NetworkScope, interfaceName: string, action: PeerAct
   }
 }
 
+/** Flags keys whose source host keeps changing: two machines share them (a cloned disk). */
+function watchRoaming(deps: ReconcilerDeps, desired: readonly { deviceId: string; publicKey: string }[], actual: readonly WgPeerStatus[]): void {
+  const observed = observeEndpoints(deps.roaming.history, actual, Math.floor(Date.now() / 1000), deps.roaming);
+  deps.roaming.history = observed.history;
+  for (const alert of observed.alerts) {
+    deps.metrics.roaming.inc();
+    const deviceId = desired.find((p) => p.publicKey === alert.publicKey)?.deviceId ?? null;
+    deps.log.warn({ event: 'hub.peer-roaming', hubId: deps.hubId, deviceId, ...alert }, 'one key is used from several places: possible cloned kiosk; check it and revoke if needed');
+  }
+}
+
 /**
  * One pass: the peers PostgreSQL wants on this hub against the peers `wg show dump` reports,
  * then the plan applied peer by peer. Both directions converge (missing peers added, unknown
@@ -65,6 +81,7 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileRepo
   const desired = await desiredPeers(deps.pool, deps.hubId);
   for (const cidr of await poolsOfHub(deps.pool, deps.hubId)) await runCommand(deps.scope, 'ip', ['route', 'replace', cidr, 'dev', deps.interfaceName]);
   const actual = (await readInterface(deps.scope, deps.interfaceName)).peers;
+  watchRoaming(deps, desired, actual);
   const plan = planReconcile(desired, actual);
   const drift = summariseDrift(plan);
   let failed = 0;

@@ -1,10 +1,13 @@
+import { cpSync, readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opsClient, type OpsClient } from '../testing/opsClient';
 import { setKioskLink } from '../testing/netnsRig';
-import { kioskctl, nodeInNetns, runToEnd, startTunnelRig, type TunnelRig } from '../testing/tunnelRig';
+import { HUB, kioskctl, nodeInNetns, runToEnd, startTunnelRig, type TunnelRig } from '../testing/tunnelRig';
 import { runCommand } from '../wireguard/runCommand';
 import { parseWgDump } from '../wireguard/wgDump';
+import { configureInterfaceAddressing, ensureWireguardInterface, removeWireguardInterface, setInterfaceKey } from '../wireguard/wgInterface';
 
 // Real WireGuard (wireguard-go) between network namespaces. The link cut lasts
 // ATRIUM_TUNNEL_CUT_S seconds (the full fault run uses 60; the default keeps this run short).
@@ -59,7 +62,7 @@ const wgKey = async (index: number): Promise<string> =>
   (await runCommand({ netns: rig.names.kiosks[index]!.ns }, 'wg', ['show', rig.names.kiosks[index]!.interfaceName, 'public-key'])).trim();
 
 beforeAll(async () => {
-  rig = await startTunnelRig(2);
+  rig = await startTunnelRig(3);
   ops = opsClient(rig.ops.baseUrl, rig.ops.adminToken);
 }, 300_000);
 
@@ -157,6 +160,42 @@ describe('kiosks enrol with kioskctl and talk to the sync gateway through their 
       return peers.includes(newKey) && !peers.includes(oldKey) ? true : undefined;
     }, 30_000);
     expect((await uploadEvents(0, 6, 1)).body).toMatchObject({ ackedThrough: 6 });
+  });
+
+  it('given a copy of an enrolled kiosk\'s disk on other hardware, when it tries to pass as the original, then kioskctl refuses and the hub flags the shared key', { timeout: 150_000 }, async () => {
+    // Kiosk 3's namespace plays the other machine; the copied data folder holds kiosk 1's keys.
+    const cloneDir = join(rig.dir, 'clone');
+    cpSync(rig.kioskDataDir(0), cloneDir, { recursive: true, filter: (path) => !path.includes(`${sep}run`) });
+    const clone = rig.names.kiosks[2]!;
+    const cloneArgs = ['--netns', clone.ns, '--data-dir', cloneDir, '--interface', clone.interfaceName, '--hardware-id', `rig-${clone.ns}`];
+    const refused = await kioskctl(['enrol', '--token', kiosk1Token, '--server', rig.serverUrl, ...cloneArgs]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/enrolled on other hardware/);
+    const rotation = await kioskctl(['rotate-keys', ...cloneArgs]);
+    expect(rotation.code).toBe(1);
+    expect(rotation.stdout).toContain('FORBIDDEN');
+
+    // Bringing the copied tunnel up by hand still does not pass unnoticed: the hub sees one key
+    // arriving from two hosts.
+    const scope = { netns: clone.ns };
+    await ensureWireguardInterface(scope, clone.interfaceName, join(cloneDir, 'run'));
+    await runCommand(scope, 'wg', ['setconf', clone.interfaceName, join(cloneDir, 'wireguard', `${rig.names.kiosks[0]!.interfaceName}.conf`)]);
+    await setInterfaceKey(scope, clone.interfaceName, join(cloneDir, 'keys/wireguard.key'));
+    await configureInterfaceAddressing(scope, clone.interfaceName, `${JSON.parse(readFileSync(join(cloneDir, 'enrolment.json'), 'utf8')).vpnAddress}/32`, [`${HUB.tunnelAddress}/32`]);
+    await eventually(
+      'the hub to flag the shared key',
+      async () => {
+        await fromKiosk(0, ['get', rig.kioskDataDir(0), '/v1/content', '1500']);
+        await sleep(2_200);
+        const [file, argv] = nodeInNetns(clone.ns, 'provisioning/src/testing/kioskRequest.ts', ['get', cloneDir, '/v1/content', '1500']);
+        await runToEnd(file, argv, 30_000);
+        await sleep(2_200);
+        return /"event":"hub.peer-roaming"/.test(rig.hubAgent.output()) ? true : undefined;
+      },
+      120_000,
+    );
+    await removeWireguardInterface(scope, clone.interfaceName, join(cloneDir, 'run'));
+    await eventually('kiosk 1 to work again', async () => ((await getThroughTunnel(0, 2_000)).ok ? true : undefined), 60_000);
   });
 
   it('given two kiosks, when ops revoke one, then the hub drops its peer and its traffic stops while the other keeps working', async () => {

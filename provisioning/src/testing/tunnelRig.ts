@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,11 +69,12 @@ export async function startTunnelRig(kioskCount: number): Promise<TunnelRig> {
   const children: TestChild[] = [];
   let relay: { close(): Promise<void> } | undefined;
   let ops: RunningProvisioning | undefined;
-  const runDirs = [join(dir, 'hub/run'), ...names.kiosks.map((_, i) => join(dir, `kiosk${i + 1}`, 'run'))];
 
   const destroy = async (): Promise<void> => {
     for (const child of children.reverse()) await child.stop().catch(() => undefined);
     await relay?.close().catch(() => undefined);
+    // Every wireguard-go the rig or a test started keeps its pid in <rig dir>/<machine>/run.
+    const runDirs = existsSync(dir) ? readdirSync(dir).map((entry) => join(dir, entry, 'run')) : [];
     await destroyRig(names, runDirs);
     if (ops) {
       await cleanupRun(ops.pool, [mallId], [hubId]).catch(() => undefined);
