@@ -40,7 +40,7 @@ describe('journey: store directory', () => {
     const { page } = kiosk;
     await page.getByRole('button', { name: 'Clear' }).click();
     await page.getByTestId('category-shoes').click();
-    await page.locator('[data-testid="directory-results"][data-query=""]').waitFor();
+    await page.locator('[data-testid="directory-results"][data-query=""][data-category="shoes"]').waitFor();
     await expect(page.getByTestId('category-shoes').getAttribute('aria-pressed')).resolves.toBe('true');
     const ids = await page.locator('.result').evaluateAll((els) => els.map((e) => e.getAttribute('data-store-id')));
     expect(ids.length).toBeGreaterThan(0);

@@ -38,6 +38,7 @@ describe('privacy: idle reset', () => {
 
     await page.clock.fastForward(IDLE_S * 1000 + 1000);
     await page.getByTestId('attract').waitFor();
+    await page.locator('html[lang="en"][dir="ltr"]').waitFor({ state: 'attached' });
     const ended = await kiosk.waitForEvent('mall.session.ended', (e) => e.data.sessionId === started.data.sessionId);
     expect(ended.data.reason).toBe('idle');
 

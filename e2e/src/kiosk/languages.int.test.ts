@@ -15,8 +15,8 @@ describe('journey: languages', () => {
   it('given the attract loop, when Spanish is chosen, then it speaks Spanish and mall.language.changed is recorded without a session', async () => {
     const { page } = kiosk;
     await page.getByRole('button', { name: 'Español' }).click();
-    await expect(page.locator('.attract-touch').textContent()).resolves.toBe('Toque en cualquier lugar para empezar');
-    await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('es');
+    await page.locator('.attract-touch', { hasText: 'Toque en cualquier lugar para empezar' }).waitFor();
+    await page.locator('html[lang="es"][dir="ltr"]').waitFor({ state: 'attached' });
     expect(await checkScreen(page, 'languages', 'attract-es')).toEqual([]);
     const changed = await kiosk.waitForEvent('mall.language.changed', (e) => e.data.to === 'es');
     expect(changed.data).toEqual({ from: 'en', to: 'es' });
@@ -28,8 +28,8 @@ describe('journey: languages', () => {
     const started = await kiosk.waitForEvent('mall.session.started');
     expect(started.data.language).toBe('es');
     await page.getByTestId('lang-ar').click();
-    await expect(page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).resolves.toEqual(['ar', 'rtl']);
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('كيف يمكننا مساعدتك؟');
+    await page.locator('html[lang="ar"][dir="rtl"]').waitFor({ state: 'attached' });
+    await page.getByRole('heading', { level: 1, name: 'كيف يمكننا مساعدتك؟' }).waitFor();
     // Right to left: the first tile sits on the right, the navigation starts from the right edge.
     const [first, second] = await page.locator('.tile').evaluateAll((els) => els.slice(0, 2).map((e) => e.getBoundingClientRect().left));
     expect(first!).toBeGreaterThan(second!);

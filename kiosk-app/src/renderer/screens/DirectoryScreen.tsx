@@ -15,7 +15,7 @@ export function DirectoryScreen() {
   const [query, setQuery] = useState('');
   const [categoryId, setCategoryId] = useState<string | undefined>(undefined);
   const [categories, setCategories] = useState<Category[]>([]);
-  const [results, setResults] = useState<{ stores: StoreSummary[]; total: number; query: string } | null>(null);
+  const [results, setResults] = useState<{ stores: StoreSummary[]; total: number; query: string; categoryId: string | undefined } | null>(null);
   const latest = useRef(0);
 
   useEffect(() => {
@@ -26,17 +26,19 @@ export function DirectoryScreen() {
     const ticket = ++latest.current;
     void bridge.searchStores({ query, ...(categoryId ? { categoryId } : {}), limit: 30 }).then((r) => {
       // Keystrokes overtake each other; only the newest answer may paint.
-      if (r.ok && ticket === latest.current) setResults({ ...r.value, query });
+      if (r.ok && ticket === latest.current) setResults({ ...r.value, query, categoryId });
     });
   }, [bridge, query, categoryId]);
 
   useEffect(() => {
-    if (!results || (results.query === '' && !categoryId)) return;
+    // Recorded once the shopper pauses, for the results they actually saw.
+    if (!results || (results.query === '' && !results.categoryId)) return;
+    const { query: seen, categoryId: seenCategory, total } = results;
     const timer = window.setTimeout(() => {
-      void bridge.recordSearch({ sessionId, query: results.query, ...(categoryId ? { categoryId } : {}), resultCount: results.total });
+      void bridge.recordSearch({ sessionId, query: seen, ...(seenCategory ? { categoryId: seenCategory } : {}), resultCount: total });
     }, RECORD_AFTER_MS);
     return () => window.clearTimeout(timer);
-  }, [bridge, sessionId, results, categoryId]);
+  }, [bridge, sessionId, results]);
 
   return (
     <>
@@ -58,7 +60,7 @@ export function DirectoryScreen() {
       <p role="status" className="result-count" data-testid="result-count">
         {results ? (results.total === 0 ? t('directory.none') : t('directory.results', { count: results.total })) : ''}
       </p>
-      <ul className="results" data-testid="directory-results" data-query={results?.query ?? ''}>
+      <ul className="results" data-testid="directory-results" data-query={results?.query ?? ''} data-category={results?.categoryId ?? ''}>
         {results?.stores.map((s) => (
           <li key={s.id}>
             <button type="button" className="result" onClick={() => dispatch({ type: 'navigated', screen: { name: 'store', storeId: s.id } })} data-store-id={s.id}>
