@@ -150,7 +150,7 @@ async function startGatewayProcess(adapter: Adapter, brokers: string[], pgUrl: s
 async function gatewayRound(gateway: GatewayProcess, batchesPerKiosk: number) {
   const base = `http://127.0.0.1:${gateway.kioskPort}`;
   const prepared = await prepare(gateway.kiosks, base, batchesPerKiosk + 1);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: KIOSKS });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: KIOSKS, noDelay: true });
   // Warm-up: one batch per kiosk (connections, producer metadata).
   const warm = await Promise.all(prepared.map((batches) => post(agent, gateway.kioskPort, batches.shift()!)));
   if (warm.some((r) => r.status !== 200)) throw new Error(`warm-up failed: ${warm.map((r) => r.status).join(',')}`);
@@ -194,6 +194,9 @@ async function producerPerformance(brokers: string[], recordSize: number, record
       String(recordSize),
       '--throughput',
       '-1',
+      // Steady state only, like the gateway side (whose warm-up batches are not timed either).
+      '--warmup-records',
+      String(Math.round(records / 5)),
       '--producer-props',
       `bootstrap.servers=${brokers.join(',')}`,
       'acks=all',
@@ -201,7 +204,9 @@ async function producerPerformance(brokers: string[], recordSize: number, record
     ],
     { timeout: 180_000, maxBuffer: 16 * 1024 * 1024 },
   );
+  // With warm-up records, the last summary line is the steady state.
   const last = stdout.trim().split('\n').at(-1) ?? '';
+  process.stderr.write(`ProducerPerformance: ${last}\n`);
   const match = /([\d.]+) records\/sec.*?([\d.]+) ms avg latency.*?(\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th/.exec(last);
   if (!match) throw new Error(`cannot read ProducerPerformance output: ${last}`);
   return { eventsPerS: Number(match[1]), avgLatencyMs: Number(match[2]), p50: Number(match[3]), p99: Number(match[5]) };

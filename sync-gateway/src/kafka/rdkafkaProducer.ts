@@ -30,6 +30,8 @@ export class RdkafkaEventProducer implements EventProducer {
       dr_cb: true,
       'linger.ms': 2,
       'socket.keepalive.enable': true,
+      // Acknowledgement latency is what an upload waits for: no Nagle delay on produce requests.
+      'socket.nagle.disable': true,
       'reconnect.backoff.max.ms': 1_000,
       'topic.metadata.refresh.interval.ms': 30_000,
     }, { 'request.required.acks': -1, 'message.timeout.ms': options.messageTimeoutMs ?? 20_000 });
