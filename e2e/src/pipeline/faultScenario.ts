@@ -40,6 +40,7 @@ export function startFleet(
       seed: options.seed ?? 1,
       provision: false,
       json: false,
+      progressS: 5,
     },
     stop.signal,
   );

@@ -40,10 +40,11 @@ Options:
   --backoff-cap-ms <ms>   longest retry pause of the sync client (default 5000)
   --seed <n>              seed of the shopper mix (default random)
   --no-provision          do not (re-)register devices
+  --progress-s <s>        seconds between progress lines on stderr (default 5)
   --json                  print the result as JSON on stdout
   --help                  this text
 
-Progress goes to stderr once a second. Exit code 0 when every kiosk drained, 2 otherwise.
+Progress goes to stderr (--progress-s). Exit code 0 when every kiosk drained, 2 otherwise.
 `;
 
 /** The simulator's validated options. */
@@ -65,6 +66,7 @@ export const SimulatorOptions = Type.Object({
   seed: Type.Integer({ minimum: 0 }),
   provision: Type.Boolean({ default: true }),
   json: Type.Boolean({ default: false }),
+  progressS: Type.Number({ exclusiveMinimum: 0, default: 5 }),
 });
 export type SimulatorOptions = Static<typeof SimulatorOptions>;
 
@@ -90,6 +92,7 @@ export function parseSimulatorArgs(argv: readonly string[], env: NodeJS.ProcessE
       'backoff-cap-ms': { type: 'string' },
       seed: { type: 'string' },
       'no-provision': { type: 'boolean' },
+      'progress-s': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -114,6 +117,7 @@ export function parseSimulatorArgs(argv: readonly string[], env: NodeJS.ProcessE
     seed: values.seed ?? String(randomBytes(4).readUInt32BE(0)),
     provision: !values['no-provision'],
     json: values.json ?? false,
+    progressS: values['progress-s'],
   };
   const options = Value.Default(SimulatorOptions, Value.Convert(SimulatorOptions, Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined))));
   if (!Value.Check(SimulatorOptions, options)) {
@@ -154,7 +158,7 @@ export async function runFleet(options: SimulatorOptions, signal?: AbortSignal, 
       `t=${((Date.now() - started) / 1000).toFixed(0)}s kiosks=${identities.length} recorded=${sum((p) => p.recorded)} ` +
         `undelivered=${sum((p) => p.lastSequence - p.ackedThrough)} online=${all.filter((p) => p.online).length}/${identities.length}`,
     );
-  }, 1_000);
+  }, options.progressS * 1000);
   try {
     const results = await Promise.all(
       identities.map((identity, index) =>
