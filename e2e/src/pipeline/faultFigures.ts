@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type cassandra from 'cassandra-driver';
 import { Kafka, logLevel } from 'kafkajs';
 import { topics } from '@atrium/contracts';
+import { retrying } from './isolatedStores';
 import type { PipelineAudit } from './pipelineAudit';
 import type { AuditKiosk } from './pipelineAudit';
 
@@ -63,6 +64,10 @@ export function recordedMarks(kiosks: readonly AuditKiosk[]): Map<string, number
 
 /** End offsets of the kiosk-events topic. */
 export async function topicEnds(brokers: string[]): Promise<Map<number, bigint>> {
+  return retrying(() => readTopicEnds(brokers));
+}
+
+async function readTopicEnds(brokers: string[]): Promise<Map<number, bigint>> {
   const admin = new Kafka({ clientId: 'atrium-e2e-tally', brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {

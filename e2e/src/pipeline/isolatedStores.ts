@@ -27,6 +27,19 @@ export interface IsolatedStores {
   cleanup(): Promise<void>;
 }
 
+/** Retries `fn` while it fails (a fresh topic's leaders, a cluster still electing), up to `timeoutMs`. */
+export async function retrying<T>(fn: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
 /** Creates the gateway's and the consumers' topics when missing (3 partitions, the cluster's replication). */
 export async function ensurePipelineTopics(brokers: string[]): Promise<void> {
   const admin = new Kafka({ clientId: 'atrium-e2e-topics', brokers, logLevel: logLevel.NOTHING }).admin();
@@ -76,8 +89,8 @@ export async function createIsolatedStores(endpoints: StackEndpoints, name: stri
     await pool.end();
   }
   const groupPrefix = `pipe.${suffix}`;
-  await ensurePipelineTopics(endpoints.kafkaBrokers);
-  await startGroupsAtEnd(endpoints.kafkaBrokers, groupPrefix);
+  await retrying(() => ensurePipelineTopics(endpoints.kafkaBrokers));
+  await retrying(() => startGroupsAtEnd(endpoints.kafkaBrokers, groupPrefix));
   const cloudEnv: Record<string, string> = {
     ATRIUM_KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     ATRIUM_CASSANDRA_CONTACT_POINTS: endpoints.cassandraContactPoints.join(','),
