@@ -10,10 +10,9 @@ import { createServiceMetrics } from './metrics/serviceMetrics';
 import { readFleetStatus } from './projections/mongo/viewReaders';
 import { cloudConnections } from './runtime/cloudConnections';
 import { startConsumers } from './runtime/cloudConsumers';
-import { eraseMemberPii } from './pii/memberPii';
 import { loadPiiConfig, piiEnvNames } from './pii/piiConfig';
 import { PII_RESEALING_STAGES, piiServices } from './pii/piiServices';
-import { memberRoutes } from './ops/memberRoutes';
+import { GATEWAY_ADMIN_URL_ENV, gatewayAdminUrlFrom, opsRoutes } from './ops/opsRoutes';
 
 const HELP = `atrium cloud services: event-store writer, projections, ops/audit API
 
@@ -23,24 +22,33 @@ Options:
   --no-writer              do not run the event-store writer
   --projections <a,b,...>  projections to run (default: all: ${ALL_PROJECTIONS.join(', ')}; "none" for none)
   --no-http                do not serve the ops API
+  --session-timeout-ms <ms> Kafka consumer session timeout (default 30000; how soon a dead member's
+                           partitions move to another)
   --no-pii-resealing       run the writer and the loyalty projection without the PII keys: the
                            kiosk's sealed boxes are stored as they are and erasure is unavailable
   --help                   show this help
 
 Routes: GET /healthz /readyz /metrics /audit/kiosks /audit/kiosks/{kioskId} /fleet/status /openapi.json
-        DELETE /members/{memberRef}/pii
-Environment: ${[...configEnvNames, ...piiEnvNames].join(', ')}
+        GET /fleet/summary /fleet/kiosks/{kioskId} /kiosks/{kioskId}/events
+        PUT|GET|DELETE /content/{stores|categories|offers|map-nodes|map-edges|hours|kiosk-configs}/{id}
+        POST /broadcasts/emergencies /broadcasts/sync-now, DELETE /broadcasts/emergencies/{id}
+          (when ${GATEWAY_ADMIN_URL_ENV} names the sync gateway's admin listener)
+        DELETE /members/{memberRef}/pii (when the PII keys are configured)
+Environment: ${[...configEnvNames, ...piiEnvNames, GATEWAY_ADMIN_URL_ENV].join(', ')}
 `;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'no-writer': { type: 'boolean' }, projections: { type: 'string' }, 'no-http': { type: 'boolean' }, 'no-pii-resealing': { type: 'boolean' }, help: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { 'no-writer': { type: 'boolean' }, projections: { type: 'string' }, 'no-http': { type: 'boolean' }, 'no-pii-resealing': { type: 'boolean' }, 'session-timeout-ms': { type: 'string' }, help: { type: 'boolean' } } });
   if (values.help) {
     process.stdout.write(HELP);
     return;
   }
+  const sessionTimeoutMs = values['session-timeout-ms'] === undefined ? undefined : Number(values['session-timeout-ms']);
+  if (sessionTimeoutMs !== undefined && !(Number.isInteger(sessionTimeoutMs) && sessionTimeoutMs >= 6_000 && sessionTimeoutMs <= 300_000)) throw new ConfigError('--session-timeout-ms must be 6000..300000');
   const overrides = values.projections === undefined ? {} : { projections: (values.projections === 'none' ? [] : values.projections.split(',')) as ProjectionName[] };
   const config = loadCloudConfig(process.env, overrides);
   const piiConfig = loadPiiConfig(process.env);
+  const gatewayAdminUrl = gatewayAdminUrlFrom(process.env);
   const log = createLogger('atrium-cloud-services', config.logLevel);
   const metrics = createServiceMetrics(true);
   const connections = cloudConnections(config, log);
@@ -49,14 +57,14 @@ async function main(): Promise<void> {
     throw new ConfigError(`the writer and the loyalty projection need the PII keys (${piiEnvNames.join(', ')}), or --no-pii-resealing`);
   }
   const pii = piiConfig ? piiServices(config, piiConfig, connections.pg()) : undefined;
-  const running = await startConsumers(config, connections, log, metrics, { stages, ...(pii ? { wrapApplier: pii.wrapApplier } : {}) });
+  const running = await startConsumers(config, connections, log, metrics, { stages, ...(sessionTimeoutMs ? { sessionTimeoutMs } : {}), ...(pii ? { wrapApplier: pii.wrapApplier } : {}) });
   const app = await buildOpsApp({
     log,
     metrics,
     audit: async (kioskIds) => runGapAudit(await connections.eventStore(), kioskIds ? { kioskIds } : {}),
     fleetStatus: async (now) => readFleetStatus(await connections.mongo(), now, config.offlineAfterS * 1_000),
     consumers: () => running.consumers.map((c) => c.status()),
-    routes: [...(pii ? [memberRoutes({ erase: (memberRef, now) => eraseMemberPii(connections.pg(), config.postgresSchema, pii.keys, memberRef, now) })] : [])],
+    routes: opsRoutes(config, connections, { ...(pii ? { pii } : {}), ...(gatewayAdminUrl ? { gatewayAdminUrl } : {}) }),
   });
   if (!values['no-http']) await app.listen({ host: config.httpHost, port: config.httpPort });
   log.info({ stages }, 'cloud services started');
