@@ -5,6 +5,7 @@ import { adminRoutes } from '../ops/adminRoutes';
 import { configPlugin } from '../plugins/configPlugin';
 import { fastifyOptions, openApiInfo } from '../plugins/fastifyOptions';
 import { problemHandler } from '../plugins/problemHandler';
+import { closeOnShutdown } from '../plugins/closeOnShutdown';
 import type { GatewayServices } from './gatewayServices';
 
 /**
@@ -21,6 +22,7 @@ export async function buildAdminApp(services: GatewayServices, openApi: () => Re
   // App plugins.
   await app.register(configPlugin, { config: services.config });
   await app.register(problemHandler, { metrics: services.metrics });
+  await app.register(closeOnShutdown);
 
   // Routes.
   await app.register(adminRoutes, services);

@@ -9,6 +9,7 @@ import { ingestRoute } from '../ingest/ingestRoute';
 import { configPlugin } from '../plugins/configPlugin';
 import { fastifyOptions, openApiInfo } from '../plugins/fastifyOptions';
 import { problemHandler } from '../plugins/problemHandler';
+import { closeOnShutdown } from '../plugins/closeOnShutdown';
 import { urgentRoute } from '../urgent/urgentRoute';
 import { updateFeedPlugin } from '../updateFeed';
 import { requireDevice } from '../auth/deviceAuthPlugin';
@@ -37,6 +38,7 @@ export async function buildKioskApp(services: GatewayServices, logger?: FastifyB
   // App plugins.
   await app.register(configPlugin, { config });
   await app.register(problemHandler, { metrics });
+  await app.register(closeOnShutdown);
   await app.register(deviceAuthPlugin, { registry: services.registry, replayCache: services.replayCache, clock: services.clock });
   registerBatchBodyParser(app, limits);
 

@@ -48,13 +48,18 @@ function connectInBackground(producer: EventProducer, log: FastifyBaseLogger, is
 }
 
 /** Wires the real adapters (PostgreSQL, Kafka) into both listeners and starts them. */
-export async function startGateway(config: GatewayConfig, logger: FastifyBaseLogger, options: { defaultMetrics?: boolean } = {}): Promise<RunningGateway> {
+export async function startGateway(
+  config: GatewayConfig,
+  logger: FastifyBaseLogger,
+  options: { defaultMetrics?: boolean; /** Test seam: decorate the real producer (e.g. hold sends back). */ wrapProducer?: (producer: EventProducer) => EventProducer } = {},
+): Promise<RunningGateway> {
   const pool = new pg.Pool({ connectionString: config.pgUrl, max: 10, connectionTimeoutMillis: 5_000 });
   pool.on('error', (err) => logger.warn({ err }, 'idle PostgreSQL client failed'));
   const listener = new PgListener(config.pgUrl, logger);
   const metrics = new GatewayMetrics({ defaultMetrics: options.defaultMetrics ?? false });
   const urgentHub = new UrgentHub();
-  const producer = await createEventProducer(config.producer, config.kafkaBrokers, logger);
+  const real = await createEventProducer(config.producer, config.kafkaBrokers, logger);
+  const producer = options.wrapProducer ? options.wrapProducer(real) : real;
   const services: GatewayServices = {
     config,
     registry: new PgDeviceRegistry(pool, listener, config.limits.registryCacheMs),

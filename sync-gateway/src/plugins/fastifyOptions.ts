@@ -8,8 +8,9 @@ export function fastifyOptions(logger: FastifyBaseLogger | undefined, bodyLimit:
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit,
-    // Long-lived SSE streams must not hold a shutdown open.
-    forceCloseConnections: true,
+    // Idle keep-alive sockets close at once; requests in flight (uploads waiting for Kafka) finish.
+    // Urgent streams are ended by the kiosk app's preClose hook.
+    forceCloseConnections: 'idle',
     return503OnClosing: true,
   };
 }

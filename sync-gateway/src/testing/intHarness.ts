@@ -61,10 +61,13 @@ export function uniqueKioskId(prefix = 'gw'): string {
 }
 
 /** Starts a gateway on free ports against the given (or the shared) stack. */
-export async function startTestGateway(overrides: Partial<Omit<GatewayConfig, 'limits'>> & { limits?: Partial<GatewayConfig['limits']> } = {}): Promise<RunningGateway> {
+export async function startTestGateway(
+  overrides: Partial<Omit<GatewayConfig, 'limits'>> & { limits?: Partial<GatewayConfig['limits']> } = {},
+  options: Parameters<typeof startGateway>[2] = {},
+): Promise<RunningGateway> {
   const { brokers, pgUrl } = stackEndpoints();
   const config = loadGatewayConfig({}, { kioskPort: 0, adminPort: 0, kafkaBrokers: brokers, pgUrl, logLevel: 'error', ...overrides });
-  return startGateway(config, pino({ level: config.logLevel }));
+  return startGateway(config, pino({ level: config.logLevel }), options);
 }
 
 /** A record as read back from Kafka, bytes turned into strings. */
