@@ -9,9 +9,11 @@ import { EVENT_STORE_STAGE } from '../eventStore/eventStoreWriter';
 import { buildOpsApp } from '../http/opsApp';
 import { createServiceMetrics } from '../metrics/serviceMetrics';
 import { memberRoutes } from '../ops/memberRoutes';
+import { rebuildView } from '../replay/rebuildView';
 import { startConsumers } from '../runtime/cloudConsumers';
 import { createCloudTestKit, eventually, type CloudTestKit } from '../testing/cloudTestKit';
 import { expectedTypeCounts, mixedEvents } from '../testing/eventMix';
+import { viewContents } from '../testing/viewContents';
 import { expectedCounts, viewCounts } from '../testing/viewSnapshot';
 import { eraseMemberPii, openMemberBox, readMemberPii } from './memberPii';
 import { piiServices, type PiiServices } from './piiServices';
@@ -47,7 +49,7 @@ describe('loyalty PII: resealed to member keys, erased by crypto-shredding', () 
     await kit?.cleanup();
   });
 
-  it('given enrolments sealed on kiosks to the cloud key, when the writer and the projections run, then the store and the loyalty view hold the PII only under member keys', async () => {
+  it('given enrolments sealed on kiosks to the cloud key, when the writer and the projections run, then the store and the loyalty view hold the PII only under member keys, and a rebuild equals the live view', async () => {
     await kit.produce(events);
     const consumers = await startConsumers(kit.config, kit.connections, kit.log, createServiceMetrics(), { stages: [EVENT_STORE_STAGE, ...ALL_PROJECTIONS], sessionTimeoutMs: 10_000, wrapApplier: pii.wrapApplier });
     const expected = expectedCounts(KIOSKS.length, 16, expectedTypeCounts(16));
@@ -68,6 +70,9 @@ describe('loyalty PII: resealed to member keys, erased by crypto-shredding', () 
       const view = await kit.connections.pg().query(`SELECT sealed_pii FROM ${kit.config.postgresSchema}.loyalty_members WHERE member_ref = $1`, [memberRef]);
       expect(view.rows[0].sealed_pii).toEqual(boxOf(row));
     }
+    // A rebuild from the event store (which holds the member-sealed boxes) equals the live view.
+    await rebuildView('loyalty-members', kit.config, kit.connections, { swap: false });
+    expect(await viewContents(kit, 'loyalty-members', '_rebuild')).toEqual(await viewContents(kit, 'loyalty-members'));
     const raw = await (await kit.connections.cassandra()).execute('SELECT data FROM events_by_kiosk WHERE kiosk_id = ? AND bucket = 0', [ana.kioskid], { prepare: true });
     expect(raw.rows.map((r) => String(r.get('data'))).join('\n')).not.toContain('example.org');
   }, 300_000);
