@@ -31,11 +31,19 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // A hard bound: whatever still holds the event loop after the grace period, the process ends.
+    setTimeout(() => {
+      logger.error('shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, config.limits.shutdownGraceMs * 2 + 5_000).unref();
     gateway.stop().then(
-      () => logger.info('stopped'),
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
       (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
-        process.exitCode = 1;
+        process.exit(1);
       },
     );
   };
