@@ -28,6 +28,8 @@ export interface ChildServiceSpec {
   /** Resolves when the started process is ready (polled until `readyTimeoutMs`). */
   ready?: () => Promise<boolean>;
   readyTimeoutMs?: number;
+  /** Start it again when it dies on its own, as a process supervisor (systemd, Kubernetes) would. */
+  supervise?: boolean;
 }
 
 /**
@@ -40,6 +42,9 @@ export class ChildService {
   private log: WriteStream;
   /** Number of times the process was started. */
   starts = 0;
+  /** Times it died on its own (not killed by us) and the supervisor started it again. */
+  crashes = 0;
+  private stopping = false;
 
   constructor(readonly spec: ChildServiceSpec) {
     mkdirSync(dirname(spec.logFile), { recursive: true });
@@ -68,6 +73,14 @@ export class ChildService {
     child.stdout?.pipe(this.log, { end: false });
     child.stderr?.pipe(this.log, { end: false });
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    child.once('exit', (code, signal) => {
+      if (!this.spec.supervise || this.stopping || this.child !== child) return;
+      this.crashes += 1;
+      this.log.write(`\n--- exited on its own (code ${code}, signal ${signal}); supervisor restarts it ---\n`);
+      setTimeout(() => {
+        if (!this.stopping && !this.running) void this.start().catch((error: unknown) => this.log.write(`supervisor: restart failed: ${String(error)}\n`));
+      }, 1_000);
+    });
     if (!this.spec.ready) return;
     const deadline = Date.now() + (this.spec.readyTimeoutMs ?? 120_000);
     while (Date.now() < deadline) {
@@ -90,17 +103,20 @@ export class ChildService {
   async kill(signal: NodeJS.Signals = 'SIGKILL', timeoutMs = 30_000): Promise<void> {
     const child = this.child;
     if (!child || !this.running) return;
+    this.stopping = true;
     child.kill(signal);
     const done = await Promise.race([this.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs))]);
     if (!done) {
       child.kill('SIGKILL');
       await this.exited;
     }
+    this.stopping = false;
   }
 
   /** Stops gracefully (SIGTERM, then SIGKILL) and closes the log. */
   async stop(): Promise<void> {
     await this.kill('SIGTERM', 20_000);
+    this.stopping = true;
     await new Promise<void>((resolve) => this.log.end(resolve));
   }
 }

@@ -82,7 +82,8 @@ export async function finishFault(
   // Daily analytics are counted per mall: only checkable when the whole mall is audited.
   const audit = await auditUntilClean(rig.audit, kiosks, { wholeMalls: !only, timeoutMs: p.settleTimeoutMs, intervalMs: 2_000 });
   const tally = await tallyTopic(rig.stores.endpoints.kafkaBrokers, fromOffsets, await topicEnds(rig.stores.endpoints.kafkaBrokers), kiosks.map((k) => k.kioskId));
-  const report = faultReport(fault, rounds, audit, tally, recoverMs, notes);
+  const crashes = [rig.gateway, rig.cloud].filter((s) => s.crashes > 0).map((s) => `${s.spec.name} died on its own ${s.crashes} time(s) and was restarted by the rig's supervisor (see ${s.spec.logFile})`);
+  const report = faultReport(fault, rounds, audit, tally, recoverMs, [...notes, ...crashes]);
   process.stdout.write(`\n${formatFaultReport(report)}\n${formatAuditTable(audit.kiosks)}\n${audit.mallMismatches.map((m) => `  ${m}`).join('\n')}\n`);
   return report;
 }

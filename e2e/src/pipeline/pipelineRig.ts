@@ -35,6 +35,8 @@ export interface PipelineRig {
   cloud: ChildService;
   gatewayUrl: string;
   gatewayAdminUrl: string;
+  /** The cloud services' readiness: 200 only while no consumer is paused on a failing store. */
+  cloudReadyUrl: string;
   /** PostgreSQL of the device registry. */
   pool: pg.Pool;
   audit: AuditClients;
@@ -85,6 +87,7 @@ export async function startPipelineRig(options: PipelineRigOptions): Promise<Pip
       ...options.gatewayEnv,
     },
     ready: () => answers200(`${gatewayAdminUrl}/readyz`),
+    supervise: true,
   });
   const cloud = new ChildService({
     name: 'cloud-services',
@@ -94,6 +97,8 @@ export async function startPipelineRig(options: PipelineRigOptions): Promise<Pip
     env: { ...stores.cloudEnv, ATRIUM_CLOUD_PORT: String(cloudPort), ATRIUM_CLOUD_LOG_LEVEL: 'warn', ...options.cloudEnv },
     ready: () => answers200(`http://127.0.0.1:${cloudPort}/readyz`),
     readyTimeoutMs: 180_000,
+    // Production runs it under a supervisor; a crash here must not be mistaken for lost events.
+    supervise: true,
   });
   await Promise.all([gateway.start(), cloud.start()]);
   const pool = new pg.Pool({ connectionString: options.endpoints.postgresUrl, max: 2 });
@@ -110,6 +115,7 @@ export async function startPipelineRig(options: PipelineRigOptions): Promise<Pip
     cloud,
     gatewayUrl: `http://127.0.0.1:${kioskPort}`,
     gatewayAdminUrl,
+    cloudReadyUrl: `http://127.0.0.1:${cloudPort}/readyz`,
     pool,
     audit,
     async provision(first, count) {

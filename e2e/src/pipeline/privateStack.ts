@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -22,6 +22,8 @@ export class PrivateStack {
   /** `ports`: env overrides of the test profile's ports, e.g. { KAFKA_PORT: 29300 }. */
   constructor(services: readonly ServiceName[], brokers: 1 | 3, ports: Record<string, number>) {
     this.stateRoot = mkdtempSync(join(tmpdir(), 'atrium-private-stack-'));
+    // PostgreSQL runs as the postgres user, which must be able to enter the state folder.
+    chmodSync(this.stateRoot, 0o755);
     const env: NodeJS.ProcessEnv = { ...process.env, ATRIUM_STATE_DIR: this.stateRoot, ATRIUM_CASSANDRA_HEAP_MB: '512', ATRIUM_KAFKA_HEAP_MB: '384' };
     for (const [name, port] of Object.entries(ports)) env[`ATRIUM_TEST_${name}`] = String(port);
     this.config = resolveStackConfig({ profile: 'test', brokers, only: services }, env, findRepoPaths());
