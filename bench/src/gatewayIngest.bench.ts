@@ -102,6 +102,7 @@ async function waitReady(adminPort: number, boundMs: number): Promise<void> {
 interface GatewayProcess {
   adapter: Adapter;
   kioskPort: number;
+  adminPort: number;
   kiosks: Array<{ kioskId: string; key: TestDeviceKey; next: number }>;
   stop(): Promise<void>;
 }
@@ -143,7 +144,7 @@ async function startGatewayProcess(adapter: Adapter, brokers: string[], pgUrl: s
     await stop();
     throw err;
   }
-  return { adapter, kioskPort, kiosks, stop };
+  return { adapter, kioskPort, adminPort, kiosks, stop };
 }
 
 /** One timed round against a running gateway: every kiosk posts its batches back to back, 16 at once. */
@@ -241,14 +242,24 @@ try {
         runs[gateway.adapter].push(await gatewayRound(gateway, Math.round(BATCHES_PER_KIOSK / ROUNDS)));
       }
     }
-  } finally {
+  } catch (err) {
     for (const gateway of gateways) await gateway.stop();
+    throw err;
+  }
+  // How much of a batch's round trip is the wait for Kafka: the gateway's own produce histogram.
+  const produceMeanMs: Record<string, number> = {};
+  for (const gateway of gateways) {
+    const text = await (await fetch(`http://127.0.0.1:${gateway.adminPort}/metrics`)).text();
+    const sum = Number(/atrium_gateway_produce_seconds_sum\{outcome="acked"\} ([\d.e+-]+)/.exec(text)?.[1]);
+    const count = Number(/atrium_gateway_produce_seconds_count\{outcome="acked"\} (\d+)/.exec(text)?.[1]);
+    produceMeanMs[gateway.adapter] = round((sum / count) * 1000);
   }
   const summary = (adapter: Adapter) => {
     const all = runs[adapter];
     const latencies = all.flatMap((run) => run.latencies);
     return { eventsPerS: median(all.map((run) => run.eventsPerS)), p50: percentile(latencies, 50), p99: percentile(latencies, 99), batches: latencies.length, failures: all.reduce((n, run) => n + run.failures, 0), rounds: all.map((run) => round(run.eventsPerS, 0)) };
   };
+  for (const gateway of gateways) await gateway.stop();
   const sides = { kafkajs: summary('kafkajs'), rdkafka: summary('rdkafka') };
   const baseline = { eventsPerS: median(baselineRuns.map((b) => b.eventsPerS)), p50: median(baselineRuns.map((b) => b.p50)), p99: median(baselineRuns.map((b) => b.p99)) };
   const faster = ADAPTERS.reduce((a, b) => (sides[a].eventsPerS >= sides[b].eventsPerS ? a : b));
@@ -264,6 +275,7 @@ try {
           [`${a}_rounds`, sides[a].rounds.join(' ')],
           [`${a}_batchP50Ms`, round(sides[a].p50)],
           [`${a}_batchP99Ms`, round(sides[a].p99)],
+          [`${a}_kafkaAckMeanMs`, produceMeanMs[a] ?? Number.NaN],
           [`${a}_batches`, sides[a].batches],
           [`${a}_non200`, sides[a].failures],
         ]),
