@@ -31,9 +31,10 @@ type Enrolment = ValidEvent & { type: 'mall.loyalty.enrolled' };
 /**
  * Opens an enrolment's box with the cloud key and seals the fields again to the member's key,
  * deterministically (seed = member key and event id), so the writer and the loyalty projection
- * produce the same bytes. A box already sealed to the member (read back from the event store,
- * or redriven) or already erased passes as it is. A box the cloud cannot open is poison: it goes
- * to the dead-letter topic rather than into the store with PII nobody could ever erase.
+ * produce the same bytes. A box already sealed to the member (read back from the event store) or
+ * already erased passes as it is, but only if the cloud key does not open it, whatever key id it
+ * names. Any other box is poison: it goes to the dead-letter topic (where a redrive can take it
+ * once the key is configured) rather than into the store with PII nobody could ever erase.
  */
 export function piiResealer(config: PiiConfig, keys: MemberKeyStore): PiiResealer {
   const cloudKey = x25519PrivateKey(Buffer.from(config.cloudPrivateKey, 'base64'));
@@ -42,15 +43,14 @@ export function piiResealer(config: PiiConfig, keys: MemberKeyStore): PiiReseale
       if (event.type !== 'mall.loyalty.enrolled') return event;
       const enrolment = event as Enrolment;
       const { memberRef, emailHash, sealedPii } = enrolment.data;
-      if (sealedPii.keyId === memberKeyId(memberRef) || sealedPii.keyId === ERASED_KEY_ID) return event;
-      if (sealedPii.keyId !== config.cloudKeyId) {
-        throw new PoisonEventError(`sealed PII of ${event.kioskid} #${event.sequence} names key "${sealedPii.keyId}", not the cloud key "${config.cloudKeyId}"`);
-      }
       let fields;
       try {
+        // Whatever key id it names: a box the cloud key opens is never stored as it came.
         fields = openSealedBox(sealedPii, cloudKey);
       } catch (error) {
-        throw new PoisonEventError(`sealed PII of ${event.kioskid} #${event.sequence} does not open with the cloud key: ${(error as Error).message}`);
+        if (sealedPii.keyId === memberKeyId(memberRef) || sealedPii.keyId === ERASED_KEY_ID) return event;
+        const why = sealedPii.keyId === config.cloudKeyId ? (error as Error).message : `it names key "${sealedPii.keyId}", not the cloud key "${config.cloudKeyId}"`;
+        throw new PoisonEventError(`sealed PII of ${event.kioskid} #${event.sequence} does not open with the cloud key: ${why}`);
       }
       const key = await keys.keyForEnrolment(memberRef, emailHash, new Date(event.time));
       let box: SealedBoxValue;

@@ -82,9 +82,17 @@ describe('resealing loyalty PII to the member key', () => {
 
   it('given a box for an unknown key id or one that does not open, when resealed, then it is poison', async () => {
     const resealer = piiResealer(config, memoryKeyStore());
-    await expect(resealer.reseal(enrolment(sealFields(pii, cloud.publicKey, 'cloud-2019')))).rejects.toBeInstanceOf(PoisonEventError);
     const other = generateKeyPairSync('x25519');
+    await expect(resealer.reseal(enrolment(sealFields(pii, other.publicKey, 'cloud-2019')))).rejects.toBeInstanceOf(PoisonEventError);
     await expect(resealer.reseal(enrolment(sealFields(pii, other.publicKey, 'cloud-2026')))).rejects.toBeInstanceOf(PoisonEventError);
+  });
+
+  it('given a box the cloud key opens but labelled as a member box, when resealed, then it is resealed all the same', async () => {
+    const keys = memoryKeyStore();
+    const memberRef = newEventId();
+    const resealed = await piiResealer(config, keys).reseal(enrolment(sealFields(pii, cloud.publicKey, memberKeyId(memberRef)), memberRef));
+    expect(() => openSealedBox(boxOf(resealed), cloud.privateKey)).toThrow();
+    expect(await openMemberBox(keys, memberRef, boxOf(resealed))).toMatchObject({ status: 'open', fields: pii });
   });
 
   it('given any other event, when resealed, then it is returned as it was', async () => {
