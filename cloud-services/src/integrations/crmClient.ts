@@ -33,6 +33,8 @@ export class CrmUnavailableError extends Error {
 /** Sends members to the CRM with a timeout per attempt, retries with backoff and a circuit breaker. */
 export interface CrmClient {
   upsertMember(member: CrmMember): Promise<void>;
+  /** Deletes a member at the CRM (erasure); a member the CRM does not know counts as deleted. */
+  deleteMember(memberRef: string): Promise<void>;
   circuit(): CircuitState;
 }
 
@@ -58,28 +60,26 @@ export function createCrmClient(config: CrmConfig, log: Logger, fetchImpl: typeo
     breaker,
     timeout(config.timeoutMs, TimeoutStrategy.Aggressive),
   );
-  const url = `${config.url.replace(/\/$/, '')}/members`;
-  return {
-    async upsertMember(member) {
-      try {
-        await policy.execute(async ({ signal }) => {
-          const response = await fetchImpl(url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', 'idempotency-key': member.memberRef },
-            body: JSON.stringify(member),
-            signal,
-          });
-          await response.arrayBuffer().catch(() => undefined);
-          if (!response.ok) throw new CrmHttpError(response.status);
-        });
-      } catch (error) {
-        if (error instanceof BrokenCircuitError) throw new CrmUnavailableError('CRM circuit is open');
-        if (error instanceof CrmHttpError && !UNAVAILABLE_STATUSES.has(error.status)) {
-          throw new PoisonEventError(`CRM refused member ${member.memberRef}: ${error.message}${error.status >= 500 ? ` after ${config.retries + 1} attempts` : ''}`);
-        }
-        throw new CrmUnavailableError(`CRM unreachable: ${(error as Error).message}`, { cause: error });
+  const base = `${config.url.replace(/\/$/, '')}/members`;
+  const send = async (memberRef: string, init: RequestInit, accept: (status: number) => boolean) => {
+    try {
+      await policy.execute(async ({ signal }) => {
+        const response = await fetchImpl(init.method === 'DELETE' ? `${base}/${encodeURIComponent(memberRef)}` : base, { ...init, signal });
+        await response.arrayBuffer().catch(() => undefined);
+        if (!accept(response.status)) throw new CrmHttpError(response.status);
+      });
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) throw new CrmUnavailableError('CRM circuit is open');
+      if (error instanceof CrmHttpError && !UNAVAILABLE_STATUSES.has(error.status)) {
+        throw new PoisonEventError(`CRM refused member ${memberRef}: ${error.message}${error.status >= 500 ? ` after ${config.retries + 1} attempts` : ''}`);
       }
-    },
+      throw new CrmUnavailableError(`CRM unreachable: ${(error as Error).message}`, { cause: error });
+    }
+  };
+  return {
+    upsertMember: (member) =>
+      send(member.memberRef, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': member.memberRef }, body: JSON.stringify(member) }, (status) => status >= 200 && status < 300),
+    deleteMember: (memberRef) => send(memberRef, { method: 'DELETE' }, (status) => (status >= 200 && status < 300) || status === 404),
     circuit: () => breaker.state,
   };
 }

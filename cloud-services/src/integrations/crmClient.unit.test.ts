@@ -5,7 +5,7 @@ import { createLogger } from '../log/logger';
 import { createCrmClient, CrmUnavailableError, type CrmMember } from './crmClient';
 
 const member: CrmMember = { memberRef: '0194f000-0000-7000-8000-000000000001', emailHash: 'a'.repeat(64), marketingConsent: false, consentTextVersion: '2026-01', enrolledAt: '2026-11-01T10:00:00.000Z', kioskId: 'mall-01-k001', mallId: 'mall-01' };
-const config = { url: 'http://127.0.0.1:1', timeoutMs: 1_000, retries: 2, backoffInitialMs: 1, backoffMaxMs: 2, breakerAfter: 3, breakerHalfOpenMs: 60_000 };
+const config = { url: 'http://127.0.0.1:1', timeoutMs: 1_000, retries: 2, backoffInitialMs: 1, backoffMaxMs: 2, breakerAfter: 3, breakerHalfOpenMs: 60_000, erasurePollMs: 1_000 };
 
 /** A fetch that answers from a script and counts calls (the CRM's side of the wire). */
 function scripted(answer: (call: number) => number | Error) {
@@ -25,6 +25,12 @@ describe('CRM client', () => {
     await client.upsertMember(member);
     expect(calls).toHaveLength(1);
     expect((calls[0]!.headers as Record<string, string>)['idempotency-key']).toBe(member.memberRef);
+  });
+
+  it('given an erasure, when the CRM does not know the member (404), then it counts as deleted', async () => {
+    const { calls, client } = scripted(() => 404);
+    await client.deleteMember(member.memberRef);
+    expect(calls.map((c) => c.method)).toEqual(['DELETE']);
   });
 
   it('given a CRM that refuses the record (422), when sent, then it is poison at once, without retries', async () => {

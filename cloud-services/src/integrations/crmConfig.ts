@@ -16,6 +16,7 @@ export const CrmConfig = Type.Object({
   /** Consecutive "CRM unreachable" failures that open the circuit. */
   breakerAfter: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
   breakerHalfOpenMs: Ms(10_000, 600_000, 'how long an open circuit waits before one trial request'),
+  erasurePollMs: Ms(10_000, 3_600_000, 'how often erasures waiting for the CRM are looked for'),
 });
 /** The validated CRM configuration. */
 export type CrmConfig = Static<typeof CrmConfig>;
@@ -28,6 +29,7 @@ const ENV: Record<keyof CrmConfig, string> = {
   backoffMaxMs: 'ATRIUM_CRM_BACKOFF_MAX_MS',
   breakerAfter: 'ATRIUM_CRM_BREAKER_AFTER',
   breakerHalfOpenMs: 'ATRIUM_CRM_BREAKER_HALF_OPEN_MS',
+  erasurePollMs: 'ATRIUM_CRM_ERASURE_POLL_MS',
 };
 
 /** Env vars of the CRM settings, for `--help`. */

@@ -8,6 +8,8 @@ import { ALL_PROJECTIONS } from '../config/cloudConfig';
 import { EVENT_STORE_STAGE } from '../eventStore/eventStoreWriter';
 import { headersAsStrings } from '../kafka/decodeRecord';
 import { createServiceMetrics } from '../metrics/serviceMetrics';
+import { pgMemberKeyStore } from '../pii/memberKeyStore';
+import { eraseMemberPii } from '../pii/memberPii';
 import { piiServices } from '../pii/piiServices';
 import { addPiiTables, sealedEnrolment, testPiiKeys } from '../pii/piiTesting';
 import { startConsumers } from '../runtime/cloudConsumers';
@@ -57,6 +59,7 @@ describe('CRM forwarder: a separate process behind a timeout, retries and a circ
         ATRIUM_CRM_BACKOFF_MAX_MS: '200',
         ATRIUM_CRM_BREAKER_AFTER: '3',
         ATRIUM_CRM_BREAKER_HALF_OPEN_MS: '1000',
+        ATRIUM_CRM_ERASURE_POLL_MS: '500',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -105,6 +108,15 @@ describe('CRM forwarder: a separate process behind a timeout, retries and a circ
       expect(crm.members.get(memberRefOf(e))).toMatchObject({ memberRef: memberRefOf(e), ...piiOf(e.kioskid, e.sequence), kioskId: e.kioskid, mallId: 'mall-31' });
     }
   }, 600_000);
+
+  it('given a forwarded member, when erased, then the forwarder deletes them at the CRM and marks the erasure told', async () => {
+    const [member] = [...crm.members.values()];
+    const memberKeys = pgMemberKeyStore(kit.connections.pg(), kit.config.postgresSchema, Buffer.from(keys.config.memberKeyWrapKey, 'base64'));
+    await eraseMemberPii(kit.connections.pg(), kit.config.postgresSchema, memberKeys, member!.memberRef, new Date());
+    await eventually(async () => crm.deleted.has(member!.memberRef), 'the erasure at the CRM', 120_000);
+    expect(crm.members.has(member!.memberRef)).toBe(false);
+    await eventually(async () => (await kit.connections.pg().query(`SELECT crm_erased_at FROM ${kit.config.postgresSchema}.member_erasures`)).rows[0]?.crm_erased_at != null, 'the erasure stamped');
+  });
 
   it('given a CRM that refuses one record, when forwarded, then that record goes to the dead-letter topic and the next one still arrives', async () => {
     const refused = sealedEnrolment('mall-31-k003', 1, piiOf('mall-31-k003', 1), keys);

@@ -12,6 +12,7 @@ import { piiEnvNames } from '../pii/piiConfig';
 import { cloudConnections } from '../runtime/cloudConnections';
 import { CRM_STAGE, crmApplier } from './crmApplier';
 import { createCrmClient } from './crmClient';
+import { propagateErasures } from './crmErasures';
 import { crmEnvNames, loadCrmConfig } from './crmConfig';
 
 const HELP = `atrium-crm-forwarder: forwards loyalty enrolments to the CRM (POST <ATRIUM_CRM_URL>/members)
@@ -22,7 +23,8 @@ Consumer group <ATRIUM_CLOUD_GROUP_PREFIX>.integration.crm. Each request has a t
 backoff and a circuit breaker. An unreachable CRM pauses this process only (nothing is committed, the
 backlog follows once it is back); a record the CRM keeps refusing goes to the processing dead-letter
 topic (stage ${CRM_STAGE}). PII is read from the loyalty view through the member's key, so the loyalty
-projection must run; only ATRIUM_PII_MEMBER_KEK of the PII keys is needed here.
+projection must run; only ATRIUM_PII_MEMBER_KEK of the PII keys is needed here. Erasures
+(member_erasures) are passed on to the CRM as DELETE <ATRIUM_CRM_URL>/members/<memberRef>.
 
 Options:
   --session-timeout-ms <ms>  Kafka consumer session timeout (default 30000)
@@ -47,13 +49,14 @@ async function main(): Promise<void> {
   const connections = cloudConnections(config, log);
   const pool = connections.pg();
   const keys = pgMemberKeyStore(pool, config.postgresSchema, Buffer.from(kek, 'base64'));
+  const crm = createCrmClient(crmConfig, log);
   const producer = connections.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const consumer = createEventConsumer({
     kafka: connections.kafka,
     groupId: `${config.groupPrefix}.integration.crm`,
     topic: config.topics.kioskEvents,
-    applier: crmApplier({ crm: createCrmClient(crmConfig, log), readPii: (emailHash) => readMemberPii(pool, config.postgresSchema, keys, { emailHash }), log }),
+    applier: crmApplier({ crm, readPii: (emailHash) => readMemberPii(pool, config.postgresSchema, keys, { emailHash }), log }),
     deadLetters: kafkaDeadLetterSink(producer, config.topics.processingDeadLetter),
     log,
     metrics: createServiceMetrics(true),
@@ -64,11 +67,19 @@ async function main(): Promise<void> {
   log.info({ crm: crmConfig.url }, 'crm forwarder started');
 
   let stopping = false;
+  // Erasures are few; a short poll of the outbox is simpler than another channel and survives restarts.
+  const erasures = (async () => {
+    while (!stopping) {
+      await propagateErasures(pool, config.postgresSchema, crm, log).catch((err: unknown) => log.warn({ err }, 'crm: erasure pass failed'));
+      for (let waited = 0; waited < crmConfig.erasurePollMs && !stopping; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  })();
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
     await consumer.stop().catch(() => undefined);
+    await erasures;
     await producer.disconnect().catch(() => undefined);
     await connections.close();
     process.exit(0);

@@ -16,6 +16,8 @@ export interface CrmTestServer {
   requests: Map<string, number>;
   /** Member refs answered 422 (a record the CRM refuses). */
   refuse: Set<string>;
+  /** Member refs deleted (erasures). */
+  deleted: Set<string>;
   /** Closes the port and every open connection: requests are refused until `start`. */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -30,6 +32,7 @@ export async function startCrmTestServer(): Promise<CrmTestServer> {
     members: new Map(),
     requests: new Map(),
     refuse: new Set(),
+    deleted: new Set(),
     stop: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -48,6 +51,12 @@ export async function startCrmTestServer(): Promise<CrmTestServer> {
       const key = String(request.headers['idempotency-key'] ?? '');
       state.requests.set(key, (state.requests.get(key) ?? 0) + 1);
       if (state.mode === 'hang') return;
+      const erased = request.method === 'DELETE' ? /^\/members\/([0-9a-f-]{36})$/.exec(request.url ?? '') : null;
+      if (erased) {
+        const known = state.members.delete(erased[1]!);
+        state.deleted.add(erased[1]!);
+        return void response.writeHead(known ? 204 : 404).end();
+      }
       if (request.method !== 'POST' || request.url !== '/members' || !key) return void response.writeHead(404).end();
       if (state.refuse.has(key)) return void response.writeHead(422, { 'content-type': 'application/json' }).end('{"error":"refused"}');
       if (!state.members.has(key)) state.members.set(key, JSON.parse(Buffer.concat(chunks).toString('utf8')) as CrmMember);

@@ -96,7 +96,7 @@ export function pgMemberKeyStore(pool: Pool, schema: string, kek: Buffer): Membe
         const shredded = await client.query(`UPDATE ${keys} SET wrapped_key = NULL, erased_at = $2 WHERE email_hash = $1 AND wrapped_key IS NOT NULL`, [emailHash, now]);
         const recorded = await client.query<{ erased_at: Date }>(
           `INSERT INTO ${erasures} AS e (email_hash, erased_at, member_ref) VALUES ($1, $2, $3)
-           ON CONFLICT (email_hash) DO UPDATE SET erased_at = GREATEST(e.erased_at, excluded.erased_at), member_ref = excluded.member_ref
+           ON CONFLICT (email_hash) DO UPDATE SET erased_at = GREATEST(e.erased_at, excluded.erased_at), member_ref = excluded.member_ref, crm_erased_at = NULL
            RETURNING erased_at`,
           [emailHash, now, memberRef],
         );
