@@ -18,7 +18,8 @@ function clearShopperTraces(): void {
 }
 
 /** The kiosk UI: the attract loop, a shopper session, and the overlays that pre-empt both. */
-export function App({ bridge, info }: { bridge: KioskBridge; info: KioskInfo }) {
+export function App({ bridge, info: initialInfo }: { bridge: KioskBridge; info: KioskInfo }) {
+  const [info, setInfo] = useState(initialInfo);
   const [state, dispatch] = useReducer(evolveKioskState, undefined, () => initialKioskState(info.languages[0] ?? 'en'));
   const [online, setOnline] = useState(info.online);
   // Each session renders under its own key, so no component state outlives the shopper.
@@ -58,6 +59,7 @@ export function App({ bridge, info }: { bridge: KioskBridge; info: KioskInfo }) 
             setOnline(notice.online);
             return;
           case 'content-changed':
+            void bridge.kioskInfo({}).then((r) => r.ok && setInfo(r.value));
             return;
           default: {
             const never: never = notice;

@@ -70,10 +70,17 @@ export async function startKioskShell(config: ShellConfig, seams: ShellSeams = {
 
   // The page shows "offline" only once the link is known to be down, not before the first contact.
   let last = syncNotice();
+  let contentVersion = content.feedPosition().contentVersion;
   const statusTimer = setInterval(() => {
     const now = syncNotice();
     if (now.kind === 'sync' && last.kind === 'sync' && (now.online !== last.online || now.queued !== last.queued)) server.notify(now);
     last = now;
+    // New content (a pulled feed page): the page refreshes what it read at start.
+    const version = content.feedPosition().contentVersion;
+    if (version !== contentVersion) {
+      contentVersion = version;
+      server.notify({ kind: 'content-changed' });
+    }
   }, STATUS_POLL_MS);
 
   const relayUrgent = (message: UrgentMessage) => {
