@@ -37,7 +37,21 @@ type Enrolment = ValidEvent & { type: 'mall.loyalty.enrolled' };
  * once the key is configured) rather than into the store with PII nobody could ever erase.
  */
 export function piiResealer(config: PiiConfig, keys: MemberKeyStore): PiiResealer {
-  const cloudKey = x25519PrivateKey(Buffer.from(config.cloudPrivateKey, 'base64'));
+  const cloudKeys = [{ keyId: config.cloudKeyId, privateKey: config.cloudPrivateKey }, ...(config.olderCloudKeys ?? [])].map((k) => ({ keyId: k.keyId, key: x25519PrivateKey(Buffer.from(k.privateKey, 'base64')) }));
+  const knownIds = cloudKeys.map((k) => k.keyId).join('", "');
+  /** Opens with the key the box names first, then with the others (a mislabelled box is still ours). */
+  const openWithCloudKeys = (box: SealedBoxValue) => {
+    const ordered = [...cloudKeys].sort((a, b) => Number(b.keyId === box.keyId) - Number(a.keyId === box.keyId));
+    let last: unknown;
+    for (const { key } of ordered) {
+      try {
+        return openSealedBox(box, key);
+      } catch (error) {
+        last = error;
+      }
+    }
+    throw last;
+  };
   return {
     async reseal(event) {
       if (event.type !== 'mall.loyalty.enrolled') return event;
@@ -45,11 +59,11 @@ export function piiResealer(config: PiiConfig, keys: MemberKeyStore): PiiReseale
       const { memberRef, emailHash, sealedPii } = enrolment.data;
       let fields;
       try {
-        // Whatever key id it names: a box the cloud key opens is never stored as it came.
-        fields = openSealedBox(sealedPii, cloudKey);
+        // Whatever key id it names: a box a cloud key opens is never stored as it came.
+        fields = openWithCloudKeys(sealedPii);
       } catch (error) {
         if (sealedPii.keyId === memberKeyId(memberRef) || sealedPii.keyId === ERASED_KEY_ID) return event;
-        const why = sealedPii.keyId === config.cloudKeyId ? (error as Error).message : `it names key "${sealedPii.keyId}", not the cloud key "${config.cloudKeyId}"`;
+        const why = cloudKeys.some((k) => k.keyId === sealedPii.keyId) ? (error as Error).message : `it names key "${sealedPii.keyId}", not a cloud key ("${knownIds}")`;
         throw new PoisonEventError(`sealed PII of ${event.kioskid} #${event.sequence} does not open with the cloud key: ${why}`);
       }
       const key = await keys.keyForEnrolment(memberRef, emailHash, new Date(event.time));

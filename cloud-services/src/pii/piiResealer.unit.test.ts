@@ -4,6 +4,7 @@ import { exampleData, makeEvent, newEventId, validateEvent, type ValidEvent } fr
 import { PoisonEventError } from '../kafka/failureKind';
 import type { MemberKey, MemberKeyStore } from './memberKeyStore';
 import { openMemberBox } from './memberPii';
+import { loadPiiConfig } from './piiConfig';
 import { ERASED_KEY_ID, memberKeyId, piiResealer } from './piiResealer';
 import { openSealedBox, rawPrivateKey, rawPublicKey, sealFields, x25519PrivateKey, x25519PublicKey, type SealedBoxValue } from './sealedBoxCrypto';
 
@@ -93,6 +94,22 @@ describe('resealing loyalty PII to the member key', () => {
     const resealed = await piiResealer(config, keys).reseal(enrolment(sealFields(pii, cloud.publicKey, memberKeyId(memberRef)), memberRef));
     expect(() => openSealedBox(boxOf(resealed), cloud.privateKey)).toThrow();
     expect(await openMemberBox(keys, memberRef, boxOf(resealed))).toMatchObject({ status: 'open', fields: pii });
+  });
+
+  it('given a box sealed to the previous cloud key during a rotation, when resealed with that key still configured, then it opens', async () => {
+    const previous = generateKeyPairSync('x25519');
+    const rotating = { ...config, olderCloudKeys: [{ keyId: 'cloud-2025', privateKey: rawPrivateKey(previous.privateKey).toString('base64') }] };
+    const keys = memoryKeyStore();
+    const event = enrolment(sealFields(pii, previous.publicKey, 'cloud-2025'));
+    const resealed = await piiResealer(rotating, keys).reseal(event);
+    expect(await openMemberBox(keys, (event.data as { memberRef: string }).memberRef, boxOf(resealed))).toMatchObject({ status: 'open', fields: pii });
+    await expect(piiResealer(config, memoryKeyStore()).reseal(event)).rejects.toBeInstanceOf(PoisonEventError);
+  });
+
+  it('reads older cloud keys from the environment', () => {
+    const env = { ATRIUM_PII_CLOUD_KEY_ID: 'cloud-2026', ATRIUM_PII_CLOUD_PRIVATE_KEY: config.cloudPrivateKey, ATRIUM_PII_MEMBER_KEK: config.memberKeyWrapKey, ATRIUM_PII_OLDER_CLOUD_KEYS: `cloud-2025:${config.cloudPrivateKey}` };
+    expect(loadPiiConfig(env)?.olderCloudKeys).toEqual([{ keyId: 'cloud-2025', privateKey: config.cloudPrivateKey }]);
+    expect(() => loadPiiConfig({ ...env, ATRIUM_PII_OLDER_CLOUD_KEYS: 'cloud-2025:short' })).toThrow(/PII keys/);
   });
 
   it('given any other event, when resealed, then it is returned as it was', async () => {
