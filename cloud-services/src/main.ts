@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const connections = cloudConnections(config, log);
   const stages = [...(values['no-writer'] || !config.writer.enabled ? [] : [EVENT_STORE_STAGE]), ...config.projections];
   if (!piiConfig && !values['no-pii-resealing'] && stages.some((s) => PII_RESEALING_STAGES.has(s))) {
-    throw new ConfigError(`the writer and the loyalty projection need the PII keys (${piiEnvNames.join(', ')}), or --no-pii-resealing`);
+    throw new ConfigError(`the writer and the loyalty projection need the PII keys (${piiEnvNames.slice(0, 3).join(', ')}), or --no-pii-resealing`);
   }
   const pii = piiConfig ? piiServices(config, piiConfig, connections.pg()) : undefined;
   const running = await startConsumers(config, connections, log, metrics, { stages, ...(sessionTimeoutMs ? { sessionTimeoutMs } : {}), ...(pii ? { wrapApplier: pii.wrapApplier } : {}) });

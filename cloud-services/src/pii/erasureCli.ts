@@ -30,7 +30,7 @@ async function main(): Promise<number> {
   if (!values.member || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(values.member)) throw new ConfigError('--member <uuid> is required');
   const config = loadCloudConfig(process.env, { logLevel: 'warn' });
   const pii = loadPiiConfig(process.env);
-  if (!pii) throw new ConfigError(`the PII keys are not configured (${piiEnvNames.join(', ')})`);
+  if (!pii) throw new ConfigError(`the PII keys are not configured (${piiEnvNames.slice(0, 3).join(', ')})`);
   const connections = cloudConnections(config, createLogger('atrium-erase-member', config.logLevel));
   try {
     const pool = connections.pg();

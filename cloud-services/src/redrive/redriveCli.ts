@@ -54,7 +54,7 @@ async function main(): Promise<number> {
     const pii = loadPiiConfig(process.env);
     const kek = pii?.memberKeyWrapKey ?? process.env[piiEnvNames[2]];
     const keys = kek ? pgMemberKeyStore(connections.pg(), config.postgresSchema, Buffer.from(kek, 'base64')) : undefined;
-    if ((stage === 'event-store' || stage === 'loyalty-members') && !(pii && keys)) throw new ConfigError(`--stage ${stage} needs the PII keys (${piiEnvNames.join(', ')})`);
+    if ((stage === 'event-store' || stage === 'loyalty-members') && !(pii && keys)) throw new ConfigError(`--stage ${stage} needs the PII keys (${piiEnvNames.slice(0, 3).join(', ')})`);
     if (stage === CRM_STAGE && !keys) throw new ConfigError(`--stage ${stage} needs ${piiEnvNames[2]}`);
     const integration =
       stage === CRM_STAGE && keys
