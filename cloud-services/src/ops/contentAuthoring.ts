@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { ContentKind } from '@atrium/contracts';
+import { AtriumError, type ContentKind } from '@atrium/contracts';
 
 /** One authored content item as the ops API returns it. */
 export interface ContentItem {
@@ -16,11 +16,14 @@ export interface ContentItem {
 
 /** Writes and reads `atrium.content_items`, the table the gateway's content feed pages through. */
 export interface ContentAuthoring {
-  /** Inserts or replaces an item; an unchanged body is left alone (no new change, no feed entry). */
-  put(kind: ContentKind, id: string, body: Record<string, unknown>): Promise<{ item: ContentItem; outcome: 'created' | 'updated' | 'unchanged' }>;
+  /**
+   * Inserts or replaces an item; an unchanged body is left alone (no new change, no feed entry).
+   * With `expectedVersion` (an `If-Match`), CONFLICT unless the item is at that version now.
+   */
+  put(kind: ContentKind, id: string, body: Record<string, unknown>, expectedVersion?: number): Promise<{ item: ContentItem; outcome: 'created' | 'updated' | 'unchanged' }>;
   get(kind: ContentKind, id: string): Promise<ContentItem | undefined>;
   /** Marks an item deleted (a tombstone kiosks learn of from the feed); undefined when there is none. */
-  remove(kind: ContentKind, id: string): Promise<ContentItem | undefined>;
+  remove(kind: ContentKind, id: string, expectedVersion?: number): Promise<ContentItem | undefined>;
   /** Items of a kind in id order after `afterId`, tombstones included. */
   list(kind: ContentKind, afterId: string, limit: number): Promise<ContentItem[]>;
 }
@@ -38,6 +41,14 @@ interface Row {
 
 const COLUMNS = 'kind, id, version, change_seq, deleted, updated_at, body';
 const itemOf = (r: Row): ContentItem => ({ kind: r.kind, id: r.id, version: r.version, changeSeq: Number(r.change_seq), deleted: r.deleted, updatedAt: r.updated_at.toISOString(), body: r.body });
+
+/** Locks the item's row and checks its version against an `If-Match`. */
+async function checkVersion(client: PoolClient, kind: ContentKind, id: string, expectedVersion: number | undefined): Promise<void> {
+  if (expectedVersion === undefined) return;
+  const { rows } = await client.query<{ version: number }>('SELECT version FROM atrium.content_items WHERE kind = $1 AND id = $2 FOR UPDATE', [kind, id]);
+  const current = rows[0]?.version;
+  if (current !== expectedVersion) throw new AtriumError('CONFLICT', `${kind} ${id} is ${current === undefined ? 'not there' : `at version ${current}`}, not ${expectedVersion}`);
+}
 
 async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -62,8 +73,9 @@ async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<
  */
 export function pgContentAuthoring(pool: Pool, viewSchema: string): ContentAuthoring {
   return {
-    async put(kind, id, body) {
+    async put(kind, id, body, expectedVersion) {
       return inTransaction(pool, async (client) => {
+        await checkVersion(client, kind, id, expectedVersion);
         const written = await client.query<Row>(
           `INSERT INTO atrium.content_items AS c (kind, id, version, body, deleted, change_seq) VALUES ($1, $2, 1, $3, false, 0)
            ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body, deleted = false
@@ -89,9 +101,14 @@ export function pgContentAuthoring(pool: Pool, viewSchema: string): ContentAutho
       const { rows } = await pool.query<Row>(`SELECT ${COLUMNS} FROM atrium.content_items WHERE kind = $1 AND id = $2`, [kind, id]);
       return rows[0] ? itemOf(rows[0]) : undefined;
     },
-    async remove(kind, id) {
-      const updated = await pool.query<Row>(`UPDATE atrium.content_items SET deleted = true WHERE kind = $1 AND id = $2 AND NOT deleted RETURNING ${COLUMNS}`, [kind, id]);
-      return updated.rows[0] ? itemOf(updated.rows[0]) : this.get(kind, id);
+    async remove(kind, id, expectedVersion) {
+      return inTransaction(pool, async (client) => {
+        await checkVersion(client, kind, id, expectedVersion);
+        const updated = await client.query<Row>(`UPDATE atrium.content_items SET deleted = true WHERE kind = $1 AND id = $2 AND NOT deleted RETURNING ${COLUMNS}`, [kind, id]);
+        if (updated.rows[0]) return itemOf(updated.rows[0]);
+        const current = await client.query<Row>(`SELECT ${COLUMNS} FROM atrium.content_items WHERE kind = $1 AND id = $2`, [kind, id]);
+        return current.rows[0] ? itemOf(current.rows[0]) : undefined;
+      });
     },
     async list(kind, afterId, limit) {
       const { rows } = await pool.query<Row>(`SELECT ${COLUMNS} FROM atrium.content_items WHERE kind = $1 AND id > $2 ORDER BY id LIMIT $3`, [kind, afterId, limit]);

@@ -83,10 +83,14 @@ describe('ops API on the real stores and the real sync gateway', () => {
     expect([unchanged.statusCode, unchanged.json().version]).toEqual([200, 1]);
     const renamed = (await ops.inject({ method: 'PUT', url: `/content/stores/${store.id}`, payload: { ...store, name: 'Lumen Books & Café' } })).json();
     expect(renamed).toMatchObject({ version: 2 });
+    // Two editors: the one who read version 1 is refused, the change of the other stays.
+    const stale = await ops.inject({ method: 'PUT', url: `/content/stores/${store.id}`, headers: { 'if-match': '"1"' }, payload: { ...store, name: 'Stale edit' } });
+    expect([stale.statusCode, stale.json().code]).toEqual([409, 'CONFLICT']);
     expect((await ops.inject({ method: 'PUT', url: `/content/offers/${offer.id}`, payload: offer })).statusCode).toBe(201);
     expect((await ops.inject({ method: 'PUT', url: `/content/hours/${hours.id}`, payload: hours })).statusCode).toBe(201);
     expect((await ops.inject({ method: 'PUT', url: `/content/map-nodes/${node.id}`, payload: node })).statusCode).toBe(201);
-    expect((await ops.inject({ method: 'DELETE', url: `/content/map-nodes/${node.id}` })).json()).toMatchObject({ deleted: true });
+    expect((await ops.inject({ method: 'DELETE', url: `/content/map-nodes/${node.id}`, headers: { 'if-match': '"7"' } })).statusCode).toBe(409);
+    expect((await ops.inject({ method: 'DELETE', url: `/content/map-nodes/${node.id}`, headers: { 'if-match': '"1"' } })).json()).toMatchObject({ deleted: true });
     expect((await ops.inject({ method: 'PUT', url: `/content/stores/${store.id}`, payload: { ...store, floor: 'ground' } })).json()).toMatchObject({ code: 'VALIDATION_FAILED' });
 
     // The gateway's feed reads `change_seq > cursor ORDER BY change_seq` (sync-gateway PgContentStore).

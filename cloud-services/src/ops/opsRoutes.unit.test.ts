@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROBLEM_CONTENT_TYPE, type ContentKind } from '@atrium/contracts';
+import { AtriumError, PROBLEM_CONTENT_TYPE, type ContentKind } from '@atrium/contracts';
 import { buildOpsApp } from '../http/opsApp';
 import { createLogger } from '../log/logger';
 import { createServiceMetrics } from '../metrics/serviceMetrics';
@@ -15,8 +15,9 @@ function memoryAuthoring(): ContentAuthoring {
   const items = new Map<string, ContentItem>();
   let seq = 0;
   return {
-    async put(kind, id, body) {
+    async put(kind, id, body, expectedVersion) {
       const old = items.get(`${kind}/${id}`);
+      if (expectedVersion !== undefined && old?.version !== expectedVersion) throw new AtriumError('CONFLICT', 'changed');
       if (old && !old.deleted && JSON.stringify(old.body) === JSON.stringify(body)) return { item: old, outcome: 'unchanged' };
       const item = { kind, id, body, deleted: false, version: (old?.version ?? 0) + 1, changeSeq: (seq += 1), updatedAt: new Date(0).toISOString() };
       items.set(`${kind}/${id}`, item);
@@ -69,6 +70,17 @@ describe('ops API: content, fleet, broadcasts', () => {
     expect([same.statusCode, same.json().version]).toEqual([200, 1]);
     expect((await put({ ...store, name: 'Zara Home' })).json()).toMatchObject({ version: 2, body: { name: 'Zara Home' } });
     expect((await ops.inject({ method: 'DELETE', url: '/content/stores/store-1' })).json()).toMatchObject({ deleted: true });
+  });
+
+  it('given an If-Match with a stale version, when put, then it is refused as CONFLICT; with the current one it goes through', async () => {
+    const ops = await app();
+    const created = await ops.inject({ method: 'PUT', url: '/content/stores/store-1', payload: store });
+    expect(created.headers['etag']).toBe('"1"');
+    await ops.inject({ method: 'PUT', url: '/content/stores/store-1', payload: { ...store, name: 'Other' } });
+    const stale = await ops.inject({ method: 'PUT', url: '/content/stores/store-1', headers: { 'if-match': '"1"' }, payload: { ...store, name: 'Mine' } });
+    expect([stale.statusCode, stale.json().code]).toEqual([409, 'CONFLICT']);
+    const current = await ops.inject({ method: 'PUT', url: '/content/stores/store-1', headers: { 'if-match': '"2"' }, payload: { ...store, name: 'Mine' } });
+    expect([current.statusCode, current.json().version]).toEqual([200, 3]);
   });
 
   it('refuses, as problem+json, a body that does not match the contract: an unknown field, a wrong type, another id, broken JSON', async () => {
