@@ -18,7 +18,13 @@ function inputCheck(method: BridgeMethod): SchemaChecker<TSchema> {
  * then calls the implementation. Nothing unchecked reaches the implementation, and an
  * exception never crosses the bridge: it comes back as problem details.
  */
-export async function dispatchBridgeCall(impl: KioskBridgeCalls, method: string, input: unknown): Promise<BridgeResult<unknown>> {
+export async function dispatchBridgeCall(
+  impl: KioskBridgeCalls,
+  method: string,
+  input: unknown,
+  /** Told about failures that are not catalogued errors (bugs), which the page sees only as INTERNAL. */
+  onUnexpected?: (method: string, err: unknown) => void,
+): Promise<BridgeResult<unknown>> {
   if (!isBridgeMethod(method)) return bridgeFail('NOT_FOUND', `No bridge call named '${method.slice(0, 64)}'`);
   const check = inputCheck(method);
   if (!check.check(input)) {
@@ -30,6 +36,7 @@ export async function dispatchBridgeCall(impl: KioskBridgeCalls, method: string,
     return await call.call(impl, input);
   } catch (err) {
     if (isAtriumError(err)) return bridgeFail(err.code, err.message, err.errors ? { errors: err.errors } : {});
+    onUnexpected?.(method, err);
     return bridgeFail('INTERNAL');
   }
 }

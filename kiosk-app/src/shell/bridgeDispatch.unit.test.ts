@@ -51,9 +51,11 @@ describe('the receiving side of the bridge', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'CONFLICT', status: 409 } });
   });
 
-  it('given an unexpected exception, when dispatched, then INTERNAL without its details', async () => {
-    const result = await dispatchBridgeCall(impl, 'listCategories', {});
+  it('given an unexpected exception, when dispatched, then INTERNAL without its details, and the details go to the kiosk log', async () => {
+    const logged: string[] = [];
+    const result = await dispatchBridgeCall(impl, 'listCategories', {}, (method, err) => logged.push(`${method}: ${(err as Error).message}`));
     expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     expect(JSON.stringify(result)).not.toContain('/var/secret');
+    expect(logged).toEqual(['listCategories: disk on fire: /var/secret']);
   });
 });

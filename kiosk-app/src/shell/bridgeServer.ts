@@ -73,6 +73,7 @@ export async function startBridgeServer(options: {
   calls: KioskBridgeCalls;
   /** The notices a page gets as soon as it connects, so it never waits for the next change. */
   currentState?: () => BridgeNotice[];
+  log?: (entry: Record<string, unknown>) => void;
 }): Promise<BridgeServer> {
   const secret = randomBytes(32).toString('hex');
   const root = normalize(options.rendererDir);
@@ -114,7 +115,9 @@ export async function startBridgeServer(options: {
     } catch {
       return sendProblem(res, 'BODY_MALFORMED');
     }
-    const result = await dispatchBridgeCall(options.calls, method, input);
+    const result = await dispatchBridgeCall(options.calls, method, input, (failed, err) =>
+      options.log?.({ level: 'error', msg: 'bridge call failed', method: failed, err: err instanceof Error ? err.stack ?? err.message : String(err) }),
+    );
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', ...SECURITY_HEADERS });
     res.end(JSON.stringify(result));
   };

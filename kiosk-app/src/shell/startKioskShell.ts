@@ -60,6 +60,7 @@ export async function startKioskShell(config: ShellConfig, seams: ShellSeams = {
     port: config.http.port,
     rendererDir: config.rendererDir,
     calls,
+    log,
     currentState: () => [syncNotice(), ...(emergency ? [{ kind: 'urgent' as const, message: emergency }] : [])],
   });
 

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { Category, StoreSummary } from '../../bridge';
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
 import { pickText } from '../i18n/pickText';
@@ -10,7 +10,6 @@ const RECORD_AFTER_MS = 800;
 export function DirectoryScreen() {
   const { bridge, dispatch } = useKiosk();
   const sessionId = useSessionId();
-  const lang = useLang();
   const t = useT();
   const [query, setQuery] = useState('');
   const [categoryId, setCategoryId] = useState<string | undefined>(undefined);
@@ -47,16 +46,7 @@ export function DirectoryScreen() {
         <span>{t('directory.search')}</span>
         <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} autoComplete="off" spellCheck={false} data-testid="directory-search" dir="auto" />
       </label>
-      <div className="chips" role="group" aria-label={t('directory.title')}>
-        <button type="button" aria-pressed={!categoryId} onClick={() => setCategoryId(undefined)}>
-          {t('directory.all')}
-        </button>
-        {categories.map((c) => (
-          <button type="button" key={c.id} aria-pressed={categoryId === c.id} onClick={() => setCategoryId(c.id)} data-testid={`category-${c.id}`}>
-            {pickText(c.name, lang)}
-          </button>
-        ))}
-      </div>
+      <CategoryChips categories={categories} selected={categoryId} onSelect={setCategoryId} />
       <p role="status" className="result-count" data-testid="result-count">
         {results ? (results.total === 0 ? t('directory.none') : t('directory.results', { count: results.total })) : ''}
       </p>
@@ -72,7 +62,25 @@ export function DirectoryScreen() {
           </li>
         ))}
       </ul>
-      <OnScreenKeyboard value={query} onChange={setQuery} maxLength={200} />
+      <OnScreenKeyboard onChange={setQuery} maxLength={200} />
     </>
   );
 }
+
+/** The category filter; memoised so typing in the search does not redraw it. */
+const CategoryChips = memo(function CategoryChips({ categories, selected, onSelect }: { categories: Category[]; selected: string | undefined; onSelect: (id: string | undefined) => void }) {
+  const lang = useLang();
+  const t = useT();
+  return (
+    <div className="chips" role="group" aria-label={t('directory.title')}>
+      <button type="button" aria-pressed={!selected} onClick={() => onSelect(undefined)}>
+        {t('directory.all')}
+      </button>
+      {categories.map((c) => (
+        <button type="button" key={c.id} aria-pressed={selected === c.id} onClick={() => onSelect(c.id)} data-testid={`category-${c.id}`}>
+          {pickText(c.name, lang)}
+        </button>
+      ))}
+    </div>
+  );
+});

@@ -37,7 +37,7 @@ export function FeedbackScreen() {
         <span>{t('feedback.comment')}</span>
         <textarea value={comment} maxLength={1000} rows={2} onChange={(e) => setComment(e.target.value)} data-testid="feedback-comment" dir="auto" />
       </label>
-      <OnScreenKeyboard value={comment} onChange={setComment} maxLength={1000} />
+      <OnScreenKeyboard onChange={setComment} maxLength={1000} />
       {state === 'failed' && <p role="alert">{t('error.generic')}</p>}
       <button type="submit" className="primary" disabled={rating === 0 || state === 'sending'} data-testid="feedback-submit">
         {t('feedback.submit')}

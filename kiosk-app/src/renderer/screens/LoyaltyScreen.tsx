@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
 import { useKiosk, useSessionId, useT } from '../kioskContext';
 import { validateLoyalty, type LoyaltyFields } from '../state/loyaltyForm';
@@ -16,6 +16,7 @@ export function LoyaltyScreen() {
   const [submitted, setSubmitted] = useState(false);
   const [state, setState] = useState<'editing' | 'sending' | 'done' | 'failed'>('editing');
   const errors = submitted ? validateLoyalty(fields) : {};
+  const typeIntoFocused = useCallback((update: (previous: string) => string) => setFields((f) => ({ ...f, [focused]: update(f[focused]) })), [focused]);
   if (state === 'done') {
     return (
       <p className="done" role="status" data-testid="loyalty-done">
@@ -66,7 +67,7 @@ export function LoyaltyScreen() {
       {input('name', 'loyalty.name', 'text')}
       {input('email', 'loyalty.email', 'email')}
       {input('postcode', 'loyalty.postcode', 'text')}
-      <OnScreenKeyboard value={fields[focused]} onChange={(v) => set(focused, v)} maxLength={LIMITS[focused]} />
+      <OnScreenKeyboard onChange={typeIntoFocused} maxLength={LIMITS[focused]} />
       <label className="check">
         <input type="checkbox" checked={fields.terms} onChange={(e) => set('terms', e.target.checked)} aria-invalid={errors.terms ? true : undefined} data-testid="loyalty-terms" />
         <span>{t('loyalty.terms')}</span>
