@@ -46,7 +46,7 @@ export class ChildService {
   crashes = 0;
   private stopping = false;
 
-  constructor(readonly spec: ChildServiceSpec) {
+  constructor(public spec: ChildServiceSpec) {
     mkdirSync(dirname(spec.logFile), { recursive: true });
     this.log = createWriteStream(spec.logFile, { flags: 'a' });
   }

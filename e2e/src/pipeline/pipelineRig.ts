@@ -18,6 +18,8 @@ export interface PipelineRigOptions {
   gatewayEnv?: Record<string, string>;
   /** Extra env of the cloud services. */
   cloudEnv?: Record<string, string>;
+  /** Run the event-store writer and the projections as two processes (as separate deployments would). */
+  splitCloud?: boolean;
 }
 
 /**
@@ -32,7 +34,10 @@ export interface PipelineRig {
   mallId: string;
   stores: IsolatedStores;
   gateway: ChildService;
+  /** The cloud services (all stages, or the event-store writer alone with `splitCloud`). */
   cloud: ChildService;
+  /** The projections' own process with `splitCloud`. */
+  projections: ChildService | null;
   gatewayUrl: string;
   gatewayAdminUrl: string;
   /** The cloud services' readiness: 200 only while no consumer is paused on a failing store. */
@@ -100,7 +105,21 @@ export async function startPipelineRig(options: PipelineRigOptions): Promise<Pip
     // Production runs it under a supervisor; a crash here must not be mistaken for lost events.
     supervise: true,
   });
-  await Promise.all([gateway.start(), cloud.start()]);
+  const projectionsPort = options.splitCloud ? await freePort() : 0;
+  const projections = options.splitCloud
+    ? new ChildService({
+        name: 'cloud-projections',
+        script: 'cloud-services/src/main.ts',
+        args: [...cloudServiceArgs(), '--no-writer'],
+        logFile: join(workDir, 'logs', 'cloud-projections.log'),
+        env: { ...stores.cloudEnv, ATRIUM_CLOUD_PORT: String(projectionsPort), ATRIUM_CLOUD_LOG_LEVEL: 'warn', ...options.cloudEnv },
+        ready: () => answers200(`http://127.0.0.1:${projectionsPort}/readyz`),
+        readyTimeoutMs: 180_000,
+        supervise: true,
+      })
+    : null;
+  if (projections) cloud.spec.args = [...(cloud.spec.args ?? []), '--projections', 'none'];
+  await Promise.all([gateway.start(), cloud.start(), projections?.start()]);
   const pool = new pg.Pool({ connectionString: options.endpoints.postgresUrl, max: 2 });
   pool.on('error', () => undefined);
   const audit = await openAuditClients(stores.targets);
@@ -113,6 +132,7 @@ export async function startPipelineRig(options: PipelineRigOptions): Promise<Pip
     stores,
     gateway,
     cloud,
+    projections,
     gatewayUrl: `http://127.0.0.1:${kioskPort}`,
     gatewayAdminUrl,
     cloudReadyUrl: `http://127.0.0.1:${cloudPort}/readyz`,
@@ -131,7 +151,7 @@ export async function startPipelineRig(options: PipelineRigOptions): Promise<Pip
       return provisioned.map((k) => ({ kioskId: k.kioskId, dataDir: k.dataDir }));
     },
     async stop() {
-      await Promise.allSettled([gateway.stop(), cloud.stop()]);
+      await Promise.allSettled([gateway.stop(), cloud.stop(), projections?.stop()]);
       await audit.close();
       await deprovisionDevices(pool, provisioned.map((p) => p.deviceId)).catch(() => undefined);
       await pool.end().catch(() => undefined);

@@ -26,6 +26,8 @@ export interface SimulatedKioskOptions {
   mix?: ShopperMixOptions;
   /** Called after each commit with the sequences it recorded and the machine time (latency measurements). */
   onRecorded?: (from: number, to: number, atMs: number) => void;
+  /** Called (polled while recording) when the gateway's acknowledgement watermark moves. */
+  onAcked?: (through: number, atMs: number) => void;
   /** Start the upload loop only after recording (a backlog); default at once. */
   syncAfterRecording?: boolean;
 }
@@ -111,6 +113,7 @@ export async function runSimulatedKiosk(options: SimulatedKioskOptions, signal?:
   };
   try {
     let lastReport = 0;
+    let lastAcked = 0;
     while (!signal?.aborted && recorded < options.maxEvents && Date.now() - started < options.maxDurationMs) {
       const due = Math.min(options.maxEvents, Math.floor(((Date.now() - started) / 1000) * options.ratePerS) + 1);
       while (recorded < due) {
@@ -128,6 +131,10 @@ export async function runSimulatedKiosk(options: SimulatedKioskOptions, signal?:
         });
         recorded += n;
         if (last > 0) options.onRecorded?.(first, last, Date.now());
+      }
+      if (options.onAcked) {
+        const { ackedThrough } = edge.outbox.watermarks();
+        if (ackedThrough > lastAcked) options.onAcked((lastAcked = ackedThrough), Date.now());
       }
       if (Date.now() - lastReport >= 1_000) {
         lastReport = Date.now();
