@@ -14,6 +14,8 @@ command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 # The kiosk UI tests drive Debian's Chromium; the tunnel tests need WireGuard in user space.
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# Arabic and other scripts the kiosk renders need real fonts in headless Chromium.
+dpkg -s fonts-noto-core >/dev/null 2>&1 || missing+=(fonts-noto-core)
 command -v wg >/dev/null 2>&1 || missing+=(wireguard-tools)
 command -v wireguard-go >/dev/null 2>&1 || missing+=(wireguard-go)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
