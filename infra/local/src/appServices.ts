@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { findRepoPaths } from './repoPaths';
 import type { StackEndpoints } from './stackEndpoints';
 
 /** A process of ours (gateway, writer, …) that `npm start` runs in the foreground next to the stack. */
@@ -30,8 +27,8 @@ function simulatedKiosks(argv: string[], env: NodeJS.ProcessEnv): number {
 
 const GATEWAY_URL = 'http://127.0.0.1:8443';
 const simulate = simulatedKiosks(process.argv, process.env);
-// Kiosks here seal loyalty PII to a stand-in key, so the cloud services run without re-sealing.
-const cloudArgs = readFileSync(join(findRepoPaths().root, 'cloud-services', 'src', 'main.ts'), 'utf8').includes("'no-pii-resealing'") ? ['--no-pii-resealing'] : [];
+// The dev kiosk seals loyalty PII to a stand-in key, so the dev cloud services run without re-sealing.
+const cloudArgs = ['--no-pii-resealing'];
 
 /** The app services `npm start` runs, in order: gateway, cloud services, a kiosk in the browser shell, and on request the simulator. */
 export const APP_SERVICES: readonly AppService[] = [
