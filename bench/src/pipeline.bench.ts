@@ -3,7 +3,10 @@
 //  - pipelineThroughput: kiosks with a backlog upload at saturation; events/s until every row is in Cassandra;
 //  - pipelineLatency: kiosks recording at a steady rate; event time (commit in the kiosk's SQLite) to row visible.
 // Needs the test stack (npm run stack:up -- --profile test). `npx tsx bench/src/pipeline.bench.ts --help`.
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { ChildService } from '../../e2e/src/pipeline/childService';
 import { readOutboxMarks, waitStoredThrough } from '../../e2e/src/pipeline/faultFigures';
 import { bareKafkaLatency, bareKafkaThroughput, quantile, recordBacklog, VisibilityPoller } from '../../e2e/src/pipeline/pipelineMeasure';
 import { startPipelineRig } from '../../e2e/src/pipeline/pipelineRig';
@@ -20,13 +23,14 @@ const HELP = `Usage: npx tsx bench/src/pipeline.bench.ts [options]
   --duration <s>      length of the latency phase (default 30)
   --only <phase>      throughput or latency (default both)
   --synchronous <m>   the kiosks' SQLite durability, FULL (default, as kiosks run) or NORMAL
+  --in-process        run the latency phase's kiosks inside this process (default: one process each)
   --split-cloud       run the event-store writer and the projections as separate processes
   --help              this text
 
 Writes bench/results/pipelineThroughput.json and bench/results/pipelineLatency.json.
 `;
 
-const { values } = parseArgs({ options: { kiosks: { type: 'string' }, backlog: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' }, only: { type: 'string' }, 'split-cloud': { type: 'boolean' }, synchronous: { type: 'string' }, help: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { kiosks: { type: 'string' }, backlog: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' }, only: { type: 'string' }, 'split-cloud': { type: 'boolean' }, synchronous: { type: 'string' }, 'in-process': { type: 'boolean' }, help: { type: 'boolean' } } });
 if (values.help) {
   process.stdout.write(HELP);
   process.exit(0);
@@ -35,6 +39,7 @@ const kiosks = Math.min(64, Math.max(1, Number(values.kiosks ?? 8)));
 const backlog = Math.min(50_000, Math.max(100, Number(values.backlog ?? 5_000)));
 const rates = (values.rate ?? '1000,200').split(',').map((r) => Math.min(10_000, Math.max(1, Number(r))));
 const durationMs = Math.min(300, Math.max(5, Number(values.duration ?? 30))) * 1000;
+const inProcess = values['in-process'] ?? false;
 const synchronous = values.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL';
 const log = (line: string) => process.stderr.write(`[pipeline bench] ${line}\n`);
 
@@ -80,6 +85,16 @@ async function saturationPhase(): Promise<void> {
 
 }
 
+/** Each recorded sequence of a kiosk with its event time (the kiosk's corrected clock), from its SQLite outbox. */
+function outboxTimes(dataDir: string): Map<number, number> {
+  const db = new Database(join(dataDir, 'kiosk.db'), { readonly: true });
+  try {
+    return new Map((db.prepare('SELECT sequence, time_ms FROM outbox').all() as { sequence: number; time_ms: number }[]).map((r) => [r.sequence, r.time_ms]));
+  } finally {
+    db.close();
+  }
+}
+
 /** One latency run at `rate`; writes the result when `earlier` is given (the attempts before it go into the notes). */
 async function latencyPhase(rate: number, firstKiosk: number, earlier: string[] | null): Promise<string> {
   // Steady rate: kiosks record `rate` events/s in total (one event per SQLite transaction, FULL sync).
@@ -90,27 +105,50 @@ async function latencyPhase(rate: number, firstKiosk: number, earlier: string[] 
   const poller = new VisibilityPoller(rig.audit.cassandra, steady.map((k) => k.kioskId));
   const recordedAt = new Map(steady.map((k) => [k.kioskId, new Map<number, number>()]));
   const ackedAt = new Map(steady.map((k) => [k.kioskId, new Map<number, number>()]));
-  const results = await Promise.all(
-    steady.map((identity, i) =>
-      runSimulatedKiosk({
-        identity,
-        gatewayUrl: rig.gatewayUrl,
-        ratePerS: rate / kiosks,
-        maxEvents: Number.MAX_SAFE_INTEGER,
-        maxDurationMs: durationMs,
-        drainTimeoutMs: 120_000,
-        seed: 100 + i,
-        synchronous,
-        onRecorded: (from, to, at) => {
-          for (let s = from; s <= to; s += 1) recordedAt.get(identity.kioskId)!.set(s, at);
-        },
-        onAcked: (through, at) => {
-          const acked = ackedAt.get(identity.kioskId)!;
-          for (let s = acked.size + 1; s <= through; s += 1) acked.set(s, at);
-        },
-      }),
-    ),
-  );
+  let results: { kioskId: string; recorded: number; lastSequence: number }[];
+  if (inProcess) {
+    results = await Promise.all(
+      steady.map((identity, i) =>
+        runSimulatedKiosk({
+          identity,
+          gatewayUrl: rig.gatewayUrl,
+          ratePerS: rate / kiosks,
+          maxEvents: Number.MAX_SAFE_INTEGER,
+          maxDurationMs: durationMs,
+          drainTimeoutMs: 120_000,
+          seed: 100 + i,
+          synchronous,
+          onRecorded: (from, to, at) => {
+            for (let s = from; s <= to; s += 1) recordedAt.get(identity.kioskId)!.set(s, at);
+          },
+          onAcked: (through, at) => {
+            const acked = ackedAt.get(identity.kioskId)!;
+            for (let s = acked.size + 1; s <= through; s += 1) acked.set(s, at);
+          },
+        }),
+      ),
+    );
+  } else {
+    // Each kiosk in its own process, as on real devices; latency from the event's own stamped time.
+    const children = steady.map(
+      (identity) =>
+        new ChildService({
+          name: identity.kioskId,
+          script: 'e2e/src/pipeline/fleetSimulator.ts',
+          args: ['--run-dir', rig.runDir, '--mall', rig.mallId, '--first-kiosk', /-k(\d+)$/.exec(identity.kioskId)![1]!, '--kiosks', '1', '--rate', String(rate / kiosks), '--events', '100000000', '--duration', String(durationMs / 1000), '--drain-timeout', '120', '--synchronous', synchronous, '--gateway', rig.gatewayUrl, '--no-provision'],
+          env: {},
+          logFile: join(rig.workDir, 'logs', `${identity.kioskId}.log`),
+        }),
+    );
+    await Promise.all(children.map((c) => c.start()));
+    await Promise.all(children.map((c) => c.waitForExit(durationMs + 240_000)));
+    await Promise.all(children.map((c) => c.stop()));
+    results = steady.map((identity) => {
+      const times = outboxTimes(identity.dataDir);
+      for (const [seq, at] of times) recordedAt.get(identity.kioskId)!.set(seq, at);
+      return { kioskId: identity.kioskId, recorded: times.size, lastSequence: Math.max(0, ...times.keys()) };
+    });
+  }
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline && results.some((r) => poller.visibleThrough(r.kioskId) < r.lastSequence)) await new Promise((resolve) => setTimeout(resolve, 100));
   await poller.stop();
@@ -122,7 +160,7 @@ async function latencyPhase(rate: number, firstKiosk: number, earlier: string[] 
     }
   }
   latencies.sort((a, b) => a - b);
-  // Where the time goes: commit to the gateway's acknowledgement (kiosk + gateway + Kafka) and from there to the row.
+  // Where the time goes (in-process kiosks only): commit to the gateway's acknowledgement, then to the row.
   const toAck: number[] = [];
   for (const [kioskId, times] of recordedAt) {
     for (const [seq, at] of times) {
@@ -131,17 +169,17 @@ async function latencyPhase(rate: number, firstKiosk: number, earlier: string[] 
     }
   }
   toAck.sort((a, b) => a - b);
-  log(`commit → acknowledged: p50 ${quantile(toAck, 0.5)} ms p99 ${quantile(toAck, 0.99)} ms (polled every ${Math.min(50, Math.round(1000 / (rate / kiosks)))} ms)`);
+  if (inProcess) log(`commit → acknowledged: p50 ${quantile(toAck, 0.5)} ms p99 ${quantile(toAck, 0.99)} ms (polled every ${Math.min(50, Math.round(1000 / (rate / kiosks)))} ms)`);
   const recorded = results.reduce((n, r) => n + r.recorded, 0);
   const achieved = Math.round(recorded / (durationMs / 1000));
   const p99 = quantile(latencies, 0.99);
   log(`kiosk → Cassandra at ${achieved} events/s achieved: p50 ${quantile(latencies, 0.5)} ms p99 ${p99} ms (${latencies.length}/${recorded} measured)`);
-  const summary = `at ${rate}/s target: ${achieved}/s achieved, p50 ${quantile(latencies, 0.5)} ms, p99 ${p99} ms, commit to acknowledgement p50 ${quantile(toAck, 0.5)} ms (bare Kafka p50 ${bareLatency.p50} ms, p99 ${bareLatency.p99} ms)`;
+  const summary = `at ${rate}/s target: ${achieved}/s achieved, p50 ${quantile(latencies, 0.5)} ms, p99 ${p99} ms${inProcess ? `, commit to acknowledgement p50 ${quantile(toAck, 0.5)} ms` : ''} (bare Kafka p50 ${bareLatency.p50} ms, p99 ${bareLatency.p99} ms)`;
   if (!earlier) return summary;
   writeBenchResult({
     name: 'pipelineLatency',
     candidate: {
-      label: `${kiosks} kiosks recording ${rate} events/s in total (one event per ${synchronous}-sync SQLite commit); commit to row visible in Cassandra (polled every 20 ms)`,
+      label: `${kiosks} kiosks (${inProcess ? 'sharing one process' : 'one process each'}) recording ${rate} events/s in total (one event per ${synchronous}-sync SQLite commit); ${inProcess ? 'commit' : 'event time'} to row visible in Cassandra (polled every 20 ms)`,
       value: p99,
       p50Ms: quantile(latencies, 0.5),
       p99Ms: p99,
@@ -150,14 +188,13 @@ async function latencyPhase(rate: number, firstKiosk: number, earlier: string[] 
       recorded,
       targetPerS: rate,
       achievedPerS: achieved,
-      commitToAckP50Ms: quantile(toAck, 0.5),
-      commitToAckP99Ms: quantile(toAck, 0.99),
+      ...(inProcess ? { commitToAckP50Ms: quantile(toAck, 0.5), commitToAckP99Ms: quantile(toAck, 0.99) } : {}),
     },
     baseline: { label: `bare Kafka on the same broker: kafkajs acks=all, what is due sent every 5 ms at ${rate}/s, send to consume`, value: bareLatency.p99, p50Ms: bareLatency.p50, p99Ms: bareLatency.p99, maxMs: bareLatency.max, measured: bareLatency.count, achievedPerS: bareLatency.achievedPerS },
     unit: 'ms (p99)',
     goal: 'p99 <= 250 ms at the steady rate',
     goalMet: p99 <= 250 && achieved >= rate * 0.95,
-    notes: `Latency includes the kiosk sync loop (one batch in flight per kiosk), gateway signature check and Kafka acknowledgement, the writer (Cassandra LOCAL_QUORUM) and up to 20 ms of polling. All kiosks share one Node process here (synchronous SQLite commits on one event loop). Earlier attempts in this run: ${earlier.join('; ') || 'none'}.`,
+    notes: `Latency includes the kiosk sync loop (one batch in flight per kiosk), gateway signature check and Kafka acknowledgement, the writer (Cassandra LOCAL_QUORUM) and up to 20 ms of polling. ${inProcess ? 'All kiosks share one Node process here (synchronous SQLite commits on one event loop).' : 'Each kiosk runs in its own process (the fleet simulator for one kiosk), as on real devices.'} Earlier attempts in this run: ${earlier.join('; ') || 'none'}.`,
   });
   return summary;
 }

@@ -87,7 +87,7 @@ export async function startPipelineRig(options: PipelineRigOptions): Promise<Pip
       ATRIUM_GATEWAY_ADMIN_PORT: String(adminPort),
       ATRIUM_KAFKA_BROKERS: options.endpoints.kafkaBrokers.join(','),
       ATRIUM_PG_URL: options.endpoints.postgresUrl,
-      ATRIUM_GATEWAY_LOG_LEVEL: 'warn',
+      ATRIUM_GATEWAY_LOG_LEVEL: process.env.ATRIUM_E2E_SERVICE_LOG_LEVEL ?? 'warn',
       ...SIMULATION_GATEWAY_LIMITS,
       ...options.gatewayEnv,
     },
