@@ -54,6 +54,8 @@ try {
   }
 } finally {
   await rig.stop();
+  // Bounded: a driver that keeps a socket open must not keep the benchmark running.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 5_000).unref();
 }
 
 async function saturationPhase(): Promise<void> {

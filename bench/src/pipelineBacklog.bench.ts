@@ -69,4 +69,6 @@ try {
   });
 } finally {
   await rig.stop();
+  // Bounded: a driver that keeps a socket open must not keep the benchmark running.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 5_000).unref();
 }
