@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { AtriumError, type ContentKind } from '@atrium/contracts';
+import { inTransaction } from '../pg/inTransaction';
 
 /** One authored content item as the ops API returns it. */
 export interface ContentItem {
@@ -50,20 +51,6 @@ async function checkVersion(client: PoolClient, kind: ContentKind, id: string, e
   if (current !== expectedVersion) throw new AtriumError('CONFLICT', `${kind} ${id} is ${current === undefined ? 'not there' : `at version ${current}`}, not ${expectedVersion}`);
 }
 
-async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
 
 /**
  * Content authoring on PostgreSQL (migration 003). The table's trigger stamps `change_seq` under an

@@ -1,6 +1,7 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { unwrapKey, wrapKey, x25519PrivateKey, x25519PublicKey, rawPublicKey } from './sealedBoxCrypto';
+import { inTransaction } from '../pg/inTransaction';
 
 /** A member's data key: an X25519 key pair that their PII is sealed to, or gone (crypto-shredded). */
 export type MemberKey = { status: 'active'; privateKey: KeyObject; publicKey: KeyObject; raw: Buffer } | { status: 'erased' };
@@ -34,20 +35,6 @@ function active(raw: Buffer): MemberKey {
   return { status: 'active', privateKey, publicKey: x25519PublicKey(rawPublicKey(privateKey)), raw };
 }
 
-async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
 
 // Key creation and erasure of one email hash are serialised by a transaction-scoped advisory
 // lock, so no key can be made for an enrolment that an erasure running at that moment covers.

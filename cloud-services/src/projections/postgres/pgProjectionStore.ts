@@ -1,7 +1,8 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { ValidEvent } from '@atrium/contracts';
 import type { DeadLettered, EventApplier } from '../../kafka/eventConsumer';
 import { liveTables, type PgProjection, type TableName } from './pgProjection';
+import { inTransaction } from '../../pg/inTransaction';
 
 /** Where a projection writes: the live tables and watermark key, or a rebuild's. */
 export interface PgTarget {
@@ -12,20 +13,6 @@ export interface PgTarget {
   watermarkKey: string;
 }
 
-async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
 
 /**
  * Applies a batch in one transaction: lock the batch's kiosks' watermark rows (in kiosk order, so
