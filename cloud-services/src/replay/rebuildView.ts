@@ -1,6 +1,7 @@
 import type { ValidEvent } from '@atrium/contracts';
 import type { CloudConfig, ProjectionName } from '../config/cloudConfig';
 import { mergeRanges } from '../eventStore/sequenceRanges';
+import { inTransaction } from '../pg/inTransaction';
 import { projectionNamed } from '../projections/projectionCatalogue';
 import { rebuildTables } from '../projections/postgres/pgProjection';
 import { applyAboveWatermark } from '../projections/postgres/pgProjectionStore';
@@ -63,9 +64,7 @@ export async function rebuildView(name: ProjectionName, config: CloudConfig, con
       await applyAboveWatermark(pool, projection, { schema, table: rebuildTables(schema), watermarkKey }, batch);
     }
     if (options.swap) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await inTransaction(pool, async (client) => {
         for (const table of projection.tables) {
           await client.query(`LOCK TABLE ${schema}.${table} IN ACCESS EXCLUSIVE MODE`);
           await client.query(`DROP TABLE ${schema}.${table}`);
@@ -73,13 +72,7 @@ export async function rebuildView(name: ProjectionName, config: CloudConfig, con
         }
         await client.query(`DELETE FROM ${schema}.projection_watermarks WHERE projection = $1`, [name]);
         await client.query(`UPDATE ${schema}.projection_watermarks SET projection = $1 WHERE projection = $2`, [name, watermarkKey]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     }
   } else {
     const { projection } = named;
