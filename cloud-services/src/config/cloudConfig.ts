@@ -22,6 +22,17 @@ export const ProjectionName = Type.Union([
 export type ProjectionName = Static<typeof ProjectionName>;
 export const ALL_PROJECTIONS: readonly ProjectionName[] = ['fleet-status', 'store-popularity', 'offer-performance', 'loyalty-members', 'offer-claims', 'daily-analytics'];
 
+/** The consumer stage that applies `kiosk.update.*` reports to OTA rollouts (and halts failing ones). */
+export const OTA_UPDATE_REPORTS_STAGE = 'ota-update-reports';
+
+/**
+ * Stages that run beside the views (selected with `--projections`, absent with `--projections none`):
+ * every projection and the OTA report stage, so a writer/projections split keeps them together.
+ */
+export const ProjectionStageName = Type.Union([...ProjectionName.anyOf, Type.Literal(OTA_UPDATE_REPORTS_STAGE)]);
+export type ProjectionStageName = Static<typeof ProjectionStageName>;
+export const ALL_PROJECTION_STAGES: readonly ProjectionStageName[] = [...ALL_PROJECTIONS, OTA_UPDATE_REPORTS_STAGE];
+
 /** Every setting of the cloud services, validated once at start and passed down. */
 export const CloudConfig = Type.Object({
   kafkaBrokers: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, default: ['127.0.0.1:9092'] }),
@@ -52,8 +63,17 @@ export const CloudConfig = Type.Object({
     concurrency: Positive(64, 2_048, 'concurrent inserts per batch'),
     partitionsConsumedConcurrently: Positive(4, 64, 'partitions processed side by side'),
   }),
-  projections: Type.Array(ProjectionName, { default: [...ALL_PROJECTIONS] }),
+  projections: Type.Array(ProjectionStageName, { default: [...ALL_PROJECTION_STAGES] }),
   offlineAfterS: Positive(180, 86_400, 'a kiosk with no heartbeat for this long shows offline'),
+  ota: Type.Object({
+    /**
+     * The object-store folder of release artefacts (relative to the working directory); the sync
+     * gateway serves the update feed's downloads from the same folder (ATRIUM_GATEWAY_OTA_ARTEFACT_DIR).
+     */
+    artefactDir: Type.String({ minLength: 1, default: '.state/ota-artefacts' }),
+    scheduler: Type.Boolean({ default: true, description: 'run the rollout scheduler in this process' }),
+    schedulerIntervalMs: Positive(15_000, 3_600_000, 'pause between two passes of the rollout scheduler'),
+  }),
   retry: Type.Object({
     initialMs: Positive(200, 60_000, 'first pause after a transient failure'),
     maxMs: Positive(5_000, 300_000, 'longest pause between retries'),
@@ -81,6 +101,9 @@ const ENV = {
   'writer.concurrency': 'ATRIUM_CLOUD_WRITER_CONCURRENCY',
   projections: 'ATRIUM_CLOUD_PROJECTIONS',
   offlineAfterS: 'ATRIUM_CLOUD_OFFLINE_AFTER_S',
+  'ota.artefactDir': 'ATRIUM_OTA_ARTEFACT_DIR',
+  'ota.scheduler': 'ATRIUM_OTA_SCHEDULER',
+  'ota.schedulerIntervalMs': 'ATRIUM_OTA_SCHEDULER_INTERVAL_MS',
 } as const;
 
 /** The env vars the services read, for `--help`. */
@@ -94,7 +117,7 @@ export class ConfigError extends Error {
 const LISTS = new Set(['kafkaBrokers', 'cassandra.contactPoints', 'projections']);
 
 function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const raw: Record<string, Record<string, unknown> | unknown> = { cassandra: {}, writer: {}, retry: {}, topics: {} };
+  const raw: Record<string, Record<string, unknown> | unknown> = { cassandra: {}, writer: {}, retry: {}, topics: {}, ota: {} };
   for (const [path, name] of Object.entries(ENV)) {
     const value = env[name];
     if (value === undefined || value === '') continue;

@@ -2,6 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { runGapAudit } from '../audit/gapAuditService';
 import type { CloudConfig } from '../config/cloudConfig';
 import { ConfigError } from '../config/cloudConfig';
+import type { OtaService } from '../ota/otaService';
+import { otaRoutes } from '../ota/otaRuntime';
 import { eraseMemberPii } from '../pii/memberPii';
 import type { PiiServices } from '../pii/piiServices';
 import { readFleetStatus } from '../projections/mongo/viewReaders';
@@ -26,8 +28,8 @@ export function gatewayAdminUrlFrom(env: NodeJS.ProcessEnv): string | undefined 
   return value;
 }
 
-/** Every route plugin of src/ops on the live adapters; broadcasts and erasure only when configured. */
-export function opsRoutes(config: CloudConfig, connections: CloudConnections, options: { pii?: PiiServices; gatewayAdminUrl?: string }): FastifyPluginAsync[] {
+/** Every route plugin of src/ops on the live adapters, and the OTA routes; broadcasts and erasure only when configured. */
+export function opsRoutes(config: CloudConfig, connections: CloudConnections, options: { pii?: PiiServices; gatewayAdminUrl?: string; ota?: OtaService }): FastifyPluginAsync[] {
   const pool = connections.pg();
   const routes = [
     contentRoutes({ authoring: pgContentAuthoring(pool, config.postgresSchema) }),
@@ -40,5 +42,6 @@ export function opsRoutes(config: CloudConfig, connections: CloudConnections, op
   if (options.gatewayAdminUrl) routes.push(broadcastRoutes({ publisher: gatewayBroadcastPublisher(options.gatewayAdminUrl) }));
   const pii = options.pii;
   if (pii) routes.push(memberRoutes({ erase: (memberRef, now) => eraseMemberPii(pool, config.postgresSchema, pii.keys, memberRef, now) }));
+  if (options.ota) routes.push(otaRoutes(options.ota));
   return routes as FastifyPluginAsync[];
 }

@@ -6,7 +6,7 @@ import type { ArtefactStore } from './artefacts/artefactStore';
 import { stagePlanProblems, type Rollout, type RolloutStage, type RolloutTarget, type RolloutThresholds } from './domain/rollout';
 import { decideRolloutCommand, decideRolloutTick, type RolloutCommand, type RolloutTransition } from './domain/rolloutDecisions';
 import { rolloutProgress, type RolloutProgress } from './domain/rolloutProgress';
-import { inTransaction } from './pg/inTransaction';
+import { inTransaction } from '../pg/inTransaction';
 import { maintenanceWindowStore } from './pg/maintenanceWindowStore';
 import { releaseStore, type NewRelease, type Release } from './pg/releaseStore';
 import { rolloutStore, type RolloutHistoryEntry } from './pg/rolloutStore';

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { testEndpoints } from '../../../../infra/local/src/testEndpoints';
+import { installProblemHandler } from '../../http/problemHandler';
 import { runOtaCli } from '../cli/otaCli';
 import { otaRig, type OtaRig } from '../testing/otaTestRig';
 import { otaOpsPlugin } from './otaOpsPlugin';
@@ -27,7 +28,10 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 
 beforeAll(async () => {
   rig = await otaRig(testEndpoints().postgresUrl);
-  app = Fastify().withTypeProvider<TypeBoxTypeProvider>();
+  // The ops API's one error handler, as in the cloud services' app.
+  const base = Fastify();
+  installProblemHandler(base);
+  app = base.withTypeProvider<TypeBoxTypeProvider>();
   await app.register(otaOpsPlugin, { prefix: '/ops/ota', service: rig.service, actorOf: () => 'ops-test' });
   api = `${await app.listen({ host: '127.0.0.1', port: 0 })}/ops/ota`;
 });

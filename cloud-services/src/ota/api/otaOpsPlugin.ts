@@ -4,7 +4,6 @@ import { Type } from '@sinclair/typebox';
 import { Problem, type ErrorCode, errorCatalogue } from '@atrium/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { OtaService } from '../otaService';
-import { installOtaProblemHandler } from './otaProblemHandler';
 import {
   ChannelQuery,
   CommandBody,
@@ -39,12 +38,13 @@ const COMMANDS = ['pause', 'resume', 'cancel', 'rollback'] as const;
 /**
  * The OTA ops API: releases (declare, then upload the artefact), rollouts (create, pause, resume,
  * cancel, roll back, progress per stage) and per-mall maintenance windows. Register it with a
- * prefix, e.g. `app.register(otaOpsPlugin, { prefix: '/ops/ota', service })`.
+ * prefix, e.g. `app.register(otaOpsPlugin, { prefix: '/ops/ota', service })`, in an app whose
+ * error handler is the ops API's one (`http/problemHandler.ts`): errors here are thrown as
+ * catalogued `AtriumError`s and become problem+json there.
  */
 export const otaOpsPlugin: FastifyPluginAsyncTypebox<OtaOpsPluginOptions> = async (app, options) => {
   const { service } = options;
   const actorOf = options.actorOf ?? (() => 'ops');
-  installOtaProblemHandler(app);
   if (options.authenticate) app.addHook('onRequest', options.authenticate);
   // Artefacts arrive as a raw stream and are hashed on the way to the store, never buffered.
   app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));

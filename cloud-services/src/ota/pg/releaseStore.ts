@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { AtriumError, type ReleaseChannel } from '@atrium/contracts';
-import { iso } from './inTransaction';
+import { iso } from './isoTime';
 
 /** A release as ops see it. */
 export interface Release {

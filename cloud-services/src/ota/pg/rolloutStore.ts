@@ -3,7 +3,7 @@ import { AtriumError, type DeviceUpdateState, type ReleaseChannel, type RolloutS
 import type { Rollout, RolloutStage, RolloutThresholds } from '../domain/rollout';
 import type { RolloutTransition } from '../domain/rolloutDecisions';
 import type { KnownDevice } from '../domain/rolloutProgress';
-import { iso } from './inTransaction';
+import { iso } from './isoTime';
 
 interface RolloutRow {
   rollout_id: string;

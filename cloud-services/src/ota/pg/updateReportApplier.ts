@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { DeviceUpdateState, ValidEvent } from '@atrium/contracts';
 import type { EventApplier } from '../../kafka/eventConsumer';
 import { decideOnReports, type RolloutTransition } from '../domain/rolloutDecisions';
-import { inTransaction } from './inTransaction';
+import { inTransaction } from '../../pg/inTransaction';
 import { rolloutStore } from './rolloutStore';
 
 const STATE_OF: Record<string, DeviceUpdateState> = {
