@@ -1,3 +1,5 @@
+import { join, resolve } from 'node:path';
+import { findRepoPaths } from './repoPaths';
 import type { StackEndpoints } from './stackEndpoints';
 
 /** A process of ours (gateway, writer, …) that `npm start` runs in the foreground next to the stack. */
@@ -26,14 +28,19 @@ function simulatedKiosks(argv: string[], env: NodeJS.ProcessEnv): number {
 }
 
 const GATEWAY_URL = 'http://127.0.0.1:8443';
+/**
+ * OTA release artefacts: the cloud services store uploads here and the gateway's update feed
+ * serves them from here, so both are told the same absolute folder.
+ */
+export const OTA_ARTEFACT_DIR = join(process.env.ATRIUM_STATE_DIR ? resolve(process.env.ATRIUM_STATE_DIR) : join(findRepoPaths().root, '.state'), 'ota-artefacts');
 const simulate = simulatedKiosks(process.argv, process.env);
 // The dev kiosk seals loyalty PII to a stand-in key, so the dev cloud services run without re-sealing.
 const cloudArgs = ['--no-pii-resealing'];
 
 /** The app services `npm start` runs, in order: gateway, cloud services, a kiosk in the browser shell, and on request the simulator. */
 export const APP_SERVICES: readonly AppService[] = [
-  { name: 'sync-gateway', ...tsx('sync-gateway/src/main.ts') },
-  { name: 'cloud-services', ...tsx('cloud-services/src/main.ts', ...cloudArgs) },
+  { name: 'sync-gateway', ...tsx('sync-gateway/src/main.ts'), env: () => ({ ATRIUM_GATEWAY_OTA_ARTEFACT_DIR: OTA_ARTEFACT_DIR }) },
+  { name: 'cloud-services', ...tsx('cloud-services/src/main.ts', ...cloudArgs), env: () => ({ ATRIUM_OTA_ARTEFACT_DIR: OTA_ARTEFACT_DIR }) },
   { name: 'kiosk', ...tsx('e2e/src/pipeline/devKiosk.ts'), env: () => ({ ATRIUM_GATEWAY_URL: GATEWAY_URL }) },
   ...(simulate > 0
     ? [{ name: 'simulator', ...tsx('e2e/src/pipeline/fleetSimulator.ts', '--kiosks', String(simulate), '--rate', '1', '--events', '1000000', '--duration', '86400', '--mall', 'sim-dev'), env: () => ({ ATRIUM_GATEWAY_URL: GATEWAY_URL }) }]
