@@ -77,11 +77,13 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   let running = false;
   let pausedSince: Date | null = null;
   let lastError: string | null = null;
+  const sessionTimeoutMs = options.sessionTimeoutMs ?? 30_000;
+  const heartbeatIntervalMs = Math.max(1_000, Math.floor(sessionTimeoutMs / 10));
 
   async function withRetry<T>(payload: EachBatchPayload, what: string, fn: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        const result = await fn();
+        const result = await keepingMembership(payload, fn);
         if (pausedSince) log.info({ stage, pausedMs: now().getTime() - pausedSince.getTime() }, `${stage}: resumed`);
         pausedSince = null;
         metrics.paused.set({ stage }, 0);
@@ -99,6 +101,22 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
         await sleep(retryDelay(attempt, options.retry.initialMs, options.retry.maxMs));
         await payload.heartbeat();
       }
+    }
+  }
+
+  /**
+   * Runs `fn` while heartbeating. A database that stalls rather than refuses (a server stopping, a
+   * socket half-open) can hold one attempt longer than the session timeout; without heartbeats the
+   * group would drop this member mid-batch and the stage would sit out a rebalance for nothing.
+   */
+  async function keepingMembership<T>(payload: EachBatchPayload, fn: () => Promise<T>): Promise<T> {
+    const timer = setInterval(() => {
+      payload.heartbeat().catch((error: unknown) => log.debug({ stage, err: error }, `${stage}: heartbeat during a slow attempt failed`));
+    }, heartbeatIntervalMs);
+    try {
+      return await fn();
+    } finally {
+      clearInterval(timer);
     }
   }
 
@@ -171,8 +189,8 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     async start() {
       consumer = options.kafka.consumer({
         groupId: options.groupId,
-        sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-        heartbeatInterval: Math.max(1_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 10)),
+        sessionTimeout: sessionTimeoutMs,
+        heartbeatInterval: heartbeatIntervalMs,
         retry: { retries: 10 },
       });
       consumer.on(consumer.events.CRASH, (e) => log.error({ stage, err: e.payload.error }, `${stage}: consumer crashed`));

@@ -19,6 +19,16 @@ const stores = new PrivateStack(['postgres', 'ferretdb', 'cassandra'], 1, {
 });
 let rig: PipelineRig;
 
+/** The cloud's paused consumers and their last errors, as its /readyz reports them (for the report when recovery stalls). */
+async function pausedConsumers(readyUrl: string): Promise<string> {
+  try {
+    const body = (await (await fetch(readyUrl, { signal: AbortSignal.timeout(3_000) })).json()) as { consumers: { stage: string; pausedSince: string | null; lastError: string | null }[] };
+    return body.consumers.filter((c) => c.pausedSince).map((c) => `${c.stage} since ${c.pausedSince} (${c.lastError ?? 'no error'})`).join('; ') || 'none';
+  } catch (error) {
+    return `readyz did not answer: ${(error as Error).message}`;
+  }
+}
+
 beforeAll(async () => {
   await stores.up();
   await stores.migrate();
@@ -39,6 +49,7 @@ describe('fault: a database of the pipeline is stopped for a while', () => {
     async (what, services, downMs, first) => {
       const from = await topicEnds(rig.stores.endpoints.kafkaBrokers);
       const identities = await rig.provision(first, p.kiosks);
+      const crashesBefore = { gateway: rig.gateway.crashes, cloud: rig.cloud.crashes };
       const fleet = startFleet(rig, identities, { ratePerS: p.ratePerKiosk, durationMs: downMs + 12_000, drainTimeoutMs: p.settleTimeoutMs + downMs, seed: first });
       await pause(4_000);
       const stopped = Date.now();
@@ -49,9 +60,11 @@ describe('fault: a database of the pipeline is stopped for a while', () => {
       const restartMs = Date.now() - restartStarted;
       // Recovered: every event recorded by the restart is stored, and no consumer is paused any more (views applying again).
       const stored = recoveryFrom(rig, p, identities);
+      let stillPaused = '';
       const consumersBack = (async () => {
         const deadline = Date.now() + p.settleTimeoutMs;
         while (Date.now() < deadline && !(await answers200(rig.cloudReadyUrl).catch(() => false))) await pause(200);
+        if (Date.now() >= deadline) stillPaused = await pausedConsumers(rig.cloudReadyUrl);
         return Date.now() - restartStarted - restartMs;
       })();
       const recoverMs = Math.max(await stored(), await consumersBack);
@@ -59,9 +72,13 @@ describe('fault: a database of the pipeline is stopped for a while', () => {
       expect(result.drained).toBe(true);
       const report = await finishFault(rig, p, `${what} stopped for ${downMs / 1000} s`, 1, from, [recoverMs], [
         `the restart took ${restartMs} ms until the server answered; time to recover counts from then until everything recorded by then is stored and no consumer is paused`,
+        `service crashes during the outage: gateway ${rig.gateway.crashes - crashesBefore.gateway}, cloud services ${rig.cloud.crashes - crashesBefore.cloud}`,
+        ...(stillPaused ? [`consumers still paused at the deadline: ${stillPaused}`] : []),
       ], identities);
       expect(report.lost).toBe(0);
       expect(report.auditClean).toBe(true);
+      // The services ride out the outage themselves: the rig's supervisor must not have restarted them.
+      expect({ gateway: rig.gateway.crashes, cloud: rig.cloud.crashes }).toEqual(crashesBefore);
     },
     faultTestTimeout(p, Math.max(p.cassandraDownMs, p.postgresDownMs) + 120_000),
   );
