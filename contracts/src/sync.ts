@@ -6,6 +6,8 @@ export const UPLOAD_PATH = '/v1/events';
 export const CONTENT_FEED_PATH = '/v1/content';
 /** The urgent channel (Server-Sent Events). */
 export const URGENT_CHANNEL_PATH = '/v1/urgent';
+/** The per-device OTA update feed (`latest-linux.yml` and the artefacts below it). */
+export const UPDATE_FEED_PATH = '/v1/updates';
 
 /** An event the gateway refused and dead-lettered; its sequence still counts as acknowledged. */
 export const EventRejection = Type.Object({

@@ -8,6 +8,7 @@ import { relayBridge } from './bridgeRelay';
 import { createKioskWindow } from './kioskWindow';
 import { decideOnCrash, initialCrashPolicyState } from './rendererCrashPolicy';
 import { startBackend } from './startBackend';
+import { relaunchOnBackendExit, updaterBackendArgs, type UpdaterLaunch } from './updaterWiring';
 
 /** Electron main's configuration, validated once at start. */
 const MainConfig = Type.Object({
@@ -15,6 +16,8 @@ const MainConfig = Type.Object({
   backendEntry: Type.String({ minLength: 1 }),
   preloadPath: Type.String({ minLength: 1 }),
   backendArgs: Type.Array(Type.String()),
+  appVersion: Type.String({ minLength: 1 }),
+  appImagePath: Type.Optional(Type.String({ minLength: 1 })),
 });
 type MainConfig = Static<typeof MainConfig>;
 
@@ -24,6 +27,8 @@ function readConfig(): MainConfig {
     backendEntry: process.env['ATRIUM_BACKEND_ENTRY'] ?? fileURLToPath(new URL('../shell/main.js', import.meta.url)),
     preloadPath: fileURLToPath(new URL('../preload/preload.cjs', import.meta.url)),
     backendArgs: process.argv.slice(app.isPackaged ? 1 : 2).filter((a) => a.startsWith('--')),
+    appVersion: app.getVersion(),
+    ...(process.env['APPIMAGE'] ? { appImagePath: process.env['APPIMAGE'] } : {}),
   };
   if (!Value.Check(MainConfig, config)) throw new Error(`Invalid main configuration: ${[...Value.Errors(MainConfig, config)].map((e) => e.path).join(', ')}`);
   return config;
@@ -31,7 +36,15 @@ function readConfig(): MainConfig {
 
 async function run(config: MainConfig): Promise<void> {
   await app.whenReady();
-  const { child, endpoint } = await startBackend(config.backendEntry, config.backendArgs);
+  // The updater runs in the backend, beside the outbox it records to; main only restarts the app for it.
+  const launch: UpdaterLaunch = { appVersion: config.appVersion, packaged: config.production, appImagePath: config.appImagePath };
+  const { child, endpoint } = await startBackend(config.backendEntry, [...config.backendArgs, ...updaterBackendArgs(launch)]);
+  child.on('exit', (code) => {
+    const relaunch = relaunchOnBackendExit(code, launch, process.argv);
+    if (!relaunch) return;
+    app.relaunch(relaunch);
+    app.exit(0);
+  });
   const allowedOrigins = [new URL(endpoint.url).origin];
   let crashState = initialCrashPolicyState;
   let window: BrowserWindow = createKioskWindow({ url: `${endpoint.url}/`, preloadPath: config.preloadPath, production: config.production, allowedOrigins });

@@ -2,8 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readEnrolment } from '../edge';
+import { RELAUNCH_EXIT_CODE } from '../edge/updater/relaunchExitCode';
 import { parseShellConfig } from './shellConfig';
-import { startKioskShell } from './startKioskShell';
+import { startKioskShell, type KioskShell } from './startKioskShell';
 
 const HELP = `Usage: tsx kiosk-app/src/shell/main.ts --config <file.json> [options]
 
@@ -19,6 +20,11 @@ Options:
   --no-browser      do not launch Chromium (Electron main or a test drives the page)
   --announce        print one JSON line {"msg":"bridge listening","url","secret"} on stdout
   --seed-demo       load the demo mall into an empty content cache
+  --app-version <v> the version this kiosk runs (Electron main passes app.getVersion())
+  --self-update <appimage>
+                    run the updater on this AppImage (Electron main passes $APPIMAGE when packaged):
+                    poll the gateway's /v1/updates, install when idle inside the maintenance window,
+                    then exit with code ${RELAUNCH_EXIT_CODE} so the new version is started
   --help            show this help`;
 
 const { values } = parseArgs({
@@ -29,6 +35,8 @@ const { values } = parseArgs({
     'no-browser': { type: 'boolean', default: false },
     announce: { type: 'boolean', default: false },
     'seed-demo': { type: 'boolean', default: false },
+    'app-version': { type: 'string' },
+    'self-update': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -57,13 +65,28 @@ const config = parseShellConfig({
   http: { ...(raw['http'] as object), ...(values.port !== undefined ? { port: Number(values.port) } : {}) },
   browser: { ...(raw['browser'] as object), ...(values['no-browser'] ? { launch: false } : {}) },
   ...(values['seed-demo'] ? { seedDemoContent: true } : {}),
+  kiosk: { ...(raw['kiosk'] as object), ...(values['app-version'] ? { version: values['app-version'] } : {}) },
+  ...(values['self-update'] ? { updates: { ...(raw['updates'] as object), enabled: true, appImagePath: values['self-update'] } } : {}),
 });
-const shell = await startKioskShell(config);
+
+let shell: KioskShell | null = null;
+let stopping = false;
+let exitCode = 0;
+function shutdown(signal: string): void {
+  if (stopping) return;
+  stopping = true;
+  console.log(JSON.stringify({ level: 'info', msg: 'shutting down', signal }));
+  const stopped = shell ? shell.close() : Promise.resolve();
+  void stopped.then(() => process.exit(exitCode));
+}
+shell = await startKioskShell(config, {
+  // The updater put another AppImage in place: stop cleanly and let the host start the new one.
+  relaunch: () => {
+    exitCode = RELAUNCH_EXIT_CODE;
+    setImmediate(() => shutdown('relaunch'));
+  },
+});
 console.log(JSON.stringify({ level: 'info', msg: 'bridge listening', url: shell.url, ...(values.announce ? { secret: shell.secret } : {}) }));
 
-const shutdown = (signal: string) => {
-  console.log(JSON.stringify({ level: 'info', msg: 'shutting down', signal }));
-  void shell.close().then(() => process.exit(0));
-};
 process.once('SIGINT', () => shutdown('SIGINT'));
 process.once('SIGTERM', () => shutdown('SIGTERM'));

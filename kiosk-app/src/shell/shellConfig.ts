@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { MaintenanceWindow } from '@atrium/contracts';
 import { KioskEdgeConfig } from '../edge';
 
 /** The browser shell's configuration: the edge it hosts, and how it serves and shows the UI. */
@@ -45,6 +46,26 @@ export const ShellConfig = Type.Object({
     remoteDebuggingPort: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
     headless: Type.Boolean({ default: false }),
   }),
+  /**
+   * Self-update of a packaged kiosk (Electron main turns it on with `--self-update $APPIMAGE`):
+   * the updater polls the gateway's feed and installs per its policy (kioskUpdates.ts).
+   */
+  updates: Type.Object({
+    enabled: Type.Boolean({ default: false }),
+    /** The AppImage the kiosk runs, replaced on update; required when enabled. */
+    appImagePath: Type.Optional(Type.String({ minLength: 1 })),
+    /** Defaults to the gateway's feed, `<gateway url>/v1/updates`. */
+    feedUrl: Type.Optional(Type.String({ format: 'uri' })),
+    checkIntervalMs: Type.Optional(Type.Integer({ minimum: 1 })),
+    tickIntervalMs: Type.Optional(Type.Integer({ minimum: 1 })),
+    healthCheckIntervalMs: Type.Optional(Type.Integer({ minimum: 1 })),
+    healthDeadlineMs: Type.Optional(Type.Integer({ minimum: 1 })),
+    retryDelayMs: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** The page must have made no call but kioskInfo for this long before an install (a technician's overlay polls). */
+    idleBeforeInstallMs: Type.Integer({ minimum: 0, default: 60_000 }),
+    /** Used when the feed names no window for the kiosk's mall; without one a kiosk never installs. */
+    fallbackWindow: Type.Optional(MaintenanceWindow),
+  }, { default: {} }),
   /** Load the demo mall into an empty content cache (for a dev box or a test bench). */
   seedDemoContent: Type.Boolean({ default: false }),
   syncLoop: Type.Boolean({ default: true, description: 'run the upload loop' }),

@@ -2,12 +2,15 @@ import { URGENT_CHANNEL_PATH, demoMall, type UrgentMessage } from '@atrium/contr
 import type { BridgeNotice } from '../bridge';
 import { loadDevicePrivateKey, openKioskEdge, type BatchUploader, type ClockSource, type KioskEdge } from '../edge';
 import { ContentCache } from '../edge/content';
+import type { KioskUpdater } from '../edge/updater';
 import { startBridgeServer } from './bridgeServer';
 import { ChromiumLauncher } from './chromiumLauncher';
 import { FloorPlans } from './floorPlans';
 import { createKioskService } from './kioskService';
+import { startKioskUpdates } from './kioskUpdates';
 import { x25519PublicKey } from './piiSealer';
 import type { ShellConfig } from './shellConfig';
+import { ShopperActivity } from './shopperActivity';
 import { UrgentRelay } from './urgentRelay';
 
 /** A running browser shell: the edge core it hosts, the bridge it serves, the browser it keeps up. */
@@ -18,18 +21,25 @@ export interface KioskShell {
   edge: KioskEdge;
   content: ContentCache;
   browser: ChromiumLauncher | null;
+  /** The self-updater, when `updates.enabled`. */
+  updater: KioskUpdater | null;
   /** Relays an urgent message to the page as the gateway's channel would. */
   relayUrgent(message: UrgentMessage): void;
   close(): Promise<void>;
 }
 
-/** Optional seams for tests and benches: a clock, an uploader, a wall clock for content rules. */
+/** Optional seams for tests and benches (a clock, an uploader, a wall clock for content rules) and the host's restart. */
 export interface ShellSeams {
   clockSource?: ClockSource;
   uploader?: BatchUploader;
   now?: () => Date;
   log?: (entry: Record<string, unknown>) => void;
+  /** Restarts the kiosk after the updater swapped its AppImage (shell/main.ts exits with RELAUNCH_EXIT_CODE). */
+  relaunch?: () => void;
 }
+
+// A session quiet this long was abandoned (the page's own idle timeout ends sessions within minutes).
+const STALE_SESSION_MS = 10 * 60_000;
 
 const STATUS_POLL_MS = 500;
 
@@ -48,7 +58,10 @@ export async function startKioskShell(config: ShellConfig, seams: ShellSeams = {
   const content = new ContentCache(edge.store, { kioskId: config.edge.outbox.kioskId });
   if (config.seedDemoContent) seedDemo(content, now());
   const floorPlans = new FloorPlans(edge.store, () => String(content.feedPosition().contentVersion));
-  const calls = createKioskService({ config, edge, content, floorPlans, loyaltyKey: x25519PublicKey(config.loyalty.publicKey), now });
+  const activity = new ShopperActivity({ staleSessionMs: STALE_SESSION_MS, quietMs: config.updates.idleBeforeInstallMs });
+  const calls = createKioskService({ config, edge, content, floorPlans, loyaltyKey: x25519PublicKey(config.loyalty.publicKey), now }, (method, input, result, at) =>
+    activity.served(method, input, result, at),
+  );
   const syncNotice = (): BridgeNotice => {
     const status = edge.sync.status();
     return { kind: 'sync', online: status.link !== 'offline', queued: status.queue.total };
@@ -117,6 +130,9 @@ export async function startKioskShell(config: ShellConfig, seams: ShellSeams = {
     : null;
   browser?.start();
 
+  const relaunch = seams.relaunch ?? (() => log({ level: 'warn', msg: 'updater: a new version is in place; restart the kiosk to run it' }));
+  const updater = config.updates.enabled ? await startKioskUpdates({ config, edge, activity, relaunch, log, now: () => now().getTime() }) : null;
+
   return {
     url: server.url,
     secret: server.secret,
@@ -124,8 +140,10 @@ export async function startKioskShell(config: ShellConfig, seams: ShellSeams = {
     edge,
     content,
     browser,
+    updater,
     relayUrgent,
     async close() {
+      await updater?.stop();
       await browser?.stop();
       urgent?.stop();
       clearInterval(statusTimer);

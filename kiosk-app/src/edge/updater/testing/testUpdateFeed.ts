@@ -26,12 +26,15 @@ export class TestUpdateFeed {
   readonly artefactRanges: string[] = [];
   /** Versions the kiosk said it runs, per feed request. */
   readonly reportedVersions: string[] = [];
+  /** The `keyid` each request's signature names ('' when unsigned), feed and artefacts alike. */
+  readonly signedBy: string[] = [];
   private server: Server | null = null;
   url = '';
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
       const path = (req.url ?? '').split('?')[0];
+      this.signedBy.push(/keyid="([^"]*)"/.exec(String(req.headers['signature-input'] ?? ''))?.[1] ?? '');
       if (path === '/v1/updates/latest-linux.yml') {
         this.reportedVersions.push(String(req.headers['x-atrium-app-version'] ?? ''));
         if (!this.release) return void res.writeHead(404, { 'content-type': 'application/problem+json' }).end('{"code":"NOT_FOUND","status":404,"title":"none"}');
