@@ -1,3 +1,4 @@
+import { nextStepForGatewayRefusal } from './nextSteps';
 import type { KioskStatus } from './kioskStatus';
 
 /** One diagnostic verdict with what to do about it. */
@@ -36,17 +37,18 @@ export function diagnose(status: KioskStatus): DiagCheck[] {
   else add('key files', 'ok', 'private keys are mode 0600');
 
   const t = status.tunnel;
-  if (!t.interfaceUp) add('tunnel', 'fail', `interface ${status.interfaceName} does not exist`, 'run kioskctl enrol again with the same token: it brings the tunnel back up');
+  if (!t.interfaceUp) add('tunnel', 'fail', `interface ${status.interfaceName} does not exist`, 'run kioskctl up: it brings the tunnel back from the enrolment files');
   else if (t.handshakeAgeS === null) add('tunnel', 'fail', 'no handshake with the hub yet', 'check that UDP to the hub endpoint is allowed by the mall network');
   else if (t.handshakeAgeS > HANDSHAKE_STALE_S) add('tunnel', 'warn', `last handshake ${t.handshakeAgeS} s ago`, 'check the network link and the hub endpoint; kioskctl status shows when it recovers');
   else add('tunnel', 'ok', `handshake ${t.handshakeAgeS} s ago, ${t.rxBytes ?? 0} B in, ${t.txBytes ?? 0} B out via ${t.hubEndpoint ?? '?'}`);
 
-  if (t.routedThroughTunnel === false) add('route', 'fail', `traffic to the gateway does not go through ${status.interfaceName}`, 'run kioskctl enrol again with the same token to restore the route');
+  if (t.routedThroughTunnel === false) add('route', 'fail', `traffic to the gateway does not go through ${status.interfaceName}`, 'run kioskctl up to restore the route');
   else if (t.routedThroughTunnel) add('route', 'ok', `the gateway is routed through ${status.interfaceName}`);
 
   const g = status.gateway;
-  if (!g || !g.reachable) add('gateway', 'fail', `no answer from ${status.gatewayUrl} (${g?.error ?? 'not tried'})`, 'if the tunnel check passed, ask ops whether the sync gateway runs on the hub');
-  else add('gateway', 'ok', `answered ${g.status} in ${g.rttMs} ms`);
+  if (g?.refusal) add('gateway', 'fail', `${status.gatewayUrl} refuses this kiosk (${g.error ?? g.refusal})`, nextStepForGatewayRefusal(g.refusal));
+  else if (!g || !g.reachable) add('gateway', 'fail', `no acceptance from ${status.gatewayUrl} (${g?.error ?? 'not tried'})`, 'if the tunnel check passed, ask ops whether the sync gateway runs on the hub');
+  else add('gateway', 'ok', `accepted a signed probe (${g.status}) in ${g.rttMs} ms`);
 
   const offset = status.clockOffsetMs;
   if (offset === null) add('clock', 'warn', 'clock offset unknown (the gateway did not answer)');

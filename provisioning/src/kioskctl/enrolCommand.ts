@@ -1,17 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EnrolmentResult } from '../api/schemas';
 import { hashEnrolmentToken } from '../tokens/enrolmentToken';
-import { readInterface } from '../wireguard/wgInterface';
 import { ensureDeviceKeys } from './deviceKeyFiles';
-import { waitForGateway, type GatewayProbe } from './gatewayProbe';
-import { hardwareFingerprint } from './hardwareFingerprint';
 import { kioskPaths } from './kioskPaths';
 import { writeEnrolmentFiles } from './enrolmentFiles';
 import { readKioskctlState } from './kioskState';
-import { nextStepForEnrolment, nextStepForGateway, nextStepForTunnel } from './nextSteps';
+import { nextStepForEnrolment } from './nextSteps';
 import { progress } from './progress';
 import { isProvisioningRefusal, provisioningClient } from './provisioningClient';
-import { bringTunnelUp } from './tunnel';
+import { checkThisKiosk, nextStepForKioskCheck, tunnelAndGatewaySteps, tunnelSummary, type TunnelSummary } from './upCommand';
 
 /** Options of `kioskctl enrol`. */
 export interface EnrolOptions {
@@ -28,24 +25,17 @@ export interface EnrolOptions {
 }
 
 /** What `kioskctl enrol` reports at the end. */
-export interface EnrolSummary {
-  deviceId: string;
-  kioskId: string;
-  mallId: string;
-  vpnAddress: string;
-  interfaceName: string;
-  gatewayUrl: string;
+export interface EnrolSummary extends TunnelSummary {
   reusedEnrolment: boolean;
-  implementation: string;
-  gateway: GatewayProbe & { attempts: number };
-  /** From the start of the command to the first answer through the tunnel. */
+  /** From the start of the command to the gateway accepting the first probe through the tunnel. */
   secondsToFirstAnswer: number;
 }
 
 /**
  * `kioskctl enrol`: keys made here, enrolment, configuration written, tunnel up, gateway checked.
  * Safe to re-run: the keys are reused, a token already used by this kiosk is not sent again,
- * and every later step repairs what it finds.
+ * and the last two steps are `kioskctl up`'s, so a re-run on an enrolled kiosk brings its tunnel
+ * back as `up` does.
  */
 export async function enrolCommand(options: EnrolOptions): Promise<EnrolSummary> {
   const started = Date.now();
@@ -53,19 +43,7 @@ export async function enrolCommand(options: EnrolOptions): Promise<EnrolSummary>
   const steps = progress(6, options.json ? 'json' : 'human');
   const server = provisioningClient(options.server);
 
-  const fingerprint = await steps.step(
-    'Checking this kiosk',
-    async () => {
-      if (process.getuid?.() !== 0) throw new Error('kioskctl must run as root to create the tunnel interface');
-      const fp = hardwareFingerprint(options.hardwareId);
-      const previous = readKioskctlState(paths.state);
-      if (previous && previous.hardwareFingerprint !== fp) {
-        throw new Error(`this data folder was enrolled on other hardware (fingerprint ${previous.hardwareFingerprint.slice(0, 12)}…, here ${fp.slice(0, 12)}…): a copied disk cannot pass as the original`);
-      }
-      return fp;
-    },
-    (error) => (/other hardware/.test(String(error)) ? 'ask ops for a new token and enrol with a fresh data folder (move the old one aside)' : 'run kioskctl as root with --data-dir on a writable disk'),
-  );
+  const fingerprint = await steps.step('Checking this kiosk', async () => checkThisKiosk(paths, options.hardwareId), nextStepForKioskCheck);
 
   const keys = await steps.step('Making device keys (they never leave this kiosk)', async () => ensureDeviceKeys(paths.wireguardKey, paths.signingKey), () => `check that ${options.dataDir} is writable and its key files are mode 0600`);
   steps.note(keys.created ? 'new WireGuard and Ed25519 keys made' : 'reusing the keys already in the data folder');
@@ -112,33 +90,6 @@ export async function enrolCommand(options: EnrolOptions): Promise<EnrolSummary>
     () => `check that ${options.dataDir} is writable`,
   );
 
-  const implementation = await steps.step(
-    `Bringing the tunnel up on ${options.interfaceName}`,
-    () => bringTunnelUp(options.interfaceName, { config: paths.wireguardConfig, privateKey: paths.wireguardKey, runDir: paths.runDir }, enrolment),
-    nextStepForTunnel,
-  );
-
-  const gateway = await steps.step(
-    `Checking the gateway through the tunnel (${enrolment.gatewayUrl})`,
-    async () => {
-      const probe = await waitForGateway(enrolment.gatewayUrl, Date.now() + options.gatewayTimeoutS * 1000);
-      if (probe.reachable) return probe;
-      const handshakeSeen = await readInterface({}, options.interfaceName).then((i) => i.peers.some((p) => p.latestHandshakeS > 0), () => false);
-      throw Object.assign(new Error(`no answer from ${enrolment.gatewayUrl} after ${probe.attempts} tries (${probe.error ?? 'unknown error'}; handshake ${handshakeSeen ? 'done' : 'never'})`), { handshakeSeen });
-    },
-    (error) => nextStepForGateway((error as { handshakeSeen?: boolean }).handshakeSeen === true),
-  );
-  const secondsToFirstAnswer = (Date.now() - started) / 1000;
-  return {
-    deviceId: enrolment.deviceId,
-    kioskId: enrolment.kioskId,
-    mallId: enrolment.mallId,
-    vpnAddress: enrolment.vpnAddress,
-    interfaceName: options.interfaceName,
-    gatewayUrl: enrolment.gatewayUrl,
-    reusedEnrolment: reused,
-    implementation,
-    gateway,
-    secondsToFirstAnswer,
-  };
+  const tunnel = await tunnelAndGatewaySteps(steps, paths, options.interfaceName, enrolment, { deviceId: enrolment.deviceId, signingKey: keys.signingKey }, options.gatewayTimeoutS);
+  return { ...tunnelSummary(enrolment, options.interfaceName, tunnel), reusedEnrolment: reused, secondsToFirstAnswer: (Date.now() - started) / 1000 };
 }

@@ -23,6 +23,11 @@ export function writeEnrolmentFiles(paths: KioskPaths, state: KioskctlState): vo
     keyGeneration: e.keyGeneration,
   };
   writeJsonAtomically(paths.enrolment, shared);
+  writeWireguardConfig(paths, e);
+}
+
+/** Writes the interface's `wg setconf` file (no private key in it) from the enrolment. */
+export function writeWireguardConfig(paths: KioskPaths, enrolment: KioskctlState['enrolment']): void {
   mkdirSync(dirname(paths.wireguardConfig), { recursive: true, mode: 0o700 });
-  writeFileSync(paths.wireguardConfig, renderWireguardConfig(e, paths.wireguardKey), { mode: 0o600 });
+  writeFileSync(paths.wireguardConfig, renderWireguardConfig(enrolment, paths.wireguardKey), { mode: 0o600 });
 }

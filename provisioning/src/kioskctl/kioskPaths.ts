@@ -16,6 +16,11 @@ export interface KioskPaths {
   kioskDb: string;
 }
 
+/** kioskctl's own state file in a data folder (the enrolment, as kioskctl remembers it). */
+export function kioskctlStatePath(dataDir: string): string {
+  return join(dataDir, 'kioskctl/state.json');
+}
+
 /** The data folder layout (shared file names come from contracts, the rest are kioskctl's own). */
 export function kioskPaths(dataDir: string, interfaceName: string): KioskPaths {
   return {
@@ -25,7 +30,7 @@ export function kioskPaths(dataDir: string, interfaceName: string): KioskPaths {
     nextSigningKey: join(dataDir, 'keys/device-ed25519.next.pem'),
     nextWireguardKey: join(dataDir, 'keys/wireguard.next.key'),
     enrolment: join(dataDir, kioskDataFiles.enrolment),
-    state: join(dataDir, 'kioskctl/state.json'),
+    state: kioskctlStatePath(dataDir),
     wireguardConfig: join(dataDir, 'wireguard', `${interfaceName}.conf`),
     runDir: join(dataDir, 'run'),
     kioskDb: join(dataDir, 'kiosk.db'),

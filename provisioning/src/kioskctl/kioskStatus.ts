@@ -1,7 +1,9 @@
+import type { KeyObject } from 'node:crypto';
 import { statfsSync, statSync } from 'node:fs';
 import type { WgPeerStatus } from '../wireguard/wgDump';
 import { interfaceExists, readInterface } from '../wireguard/wgInterface';
 import { runCommand } from '../wireguard/runCommand';
+import { loadDeviceKeys } from './deviceKeyFiles';
 import { probeGateway, type GatewayProbe } from './gatewayProbe';
 import { hardwareFingerprint } from './hardwareFingerprint';
 import type { KioskPaths } from './kioskPaths';
@@ -50,6 +52,17 @@ function hubPeer(state: KioskctlState | undefined, peers: readonly WgPeerStatus[
   return peers.find((p) => p.publicKey === state?.enrolment.wireguard.hubPublicKey) ?? peers[0];
 }
 
+/** Probes the gateway as this device; without a usable signing key there is nothing to probe with. */
+async function probeAsDevice(paths: KioskPaths, state: KioskctlState, timeoutMs: number): Promise<GatewayProbe> {
+  let signingKey: KeyObject;
+  try {
+    signingKey = loadDeviceKeys(paths.wireguardKey, paths.signingKey).signingKey;
+  } catch (error) {
+    return { reachable: false, status: null, rttMs: null, clockOffsetMs: null, refusal: null, error: `cannot sign the probe: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  return probeGateway(state.enrolment.gatewayUrl, { deviceId: state.enrolment.deviceId, signingKey }, timeoutMs);
+}
+
 /** Collects the kiosk's status; nothing here changes the kiosk. */
 export async function collectStatus(paths: KioskPaths, interfaceName: string, options: { hardwareId?: string; probeTimeoutMs: number }, now = new Date()): Promise<KioskStatus> {
   const state = readKioskctlState(paths.state);
@@ -60,7 +73,7 @@ export async function collectStatus(paths: KioskPaths, interfaceName: string, op
   if (gatewayUrl) {
     routed = await runCommand({}, 'ip', ['route', 'get', new URL(gatewayUrl).hostname]).then((out) => new RegExp(`\\bdev ${interfaceName}\\b`).test(out), () => false);
   }
-  const gateway = gatewayUrl ? await probeGateway(gatewayUrl, options.probeTimeoutMs) : null;
+  const gateway = state ? await probeAsDevice(paths, state, options.probeTimeoutMs) : null;
   let disk: KioskStatus['disk'] = null;
   try {
     const fs = statfsSync(paths.dataDir);

@@ -85,7 +85,7 @@ describe('diagnosis', () => {
     vpnAddress: '10.77.1.2',
     gatewayUrl: 'http://10.77.0.1:8443',
     tunnel: { interfaceUp: true, handshakeAgeS: 12, rxBytes: 100, txBytes: 200, hubEndpoint: '198.51.100.7:51820', routedThroughTunnel: true },
-    gateway: { reachable: true, status: 200, rttMs: 4, clockOffsetMs: 120, error: null },
+    gateway: { reachable: true, status: 200, rttMs: 4, clockOffsetMs: 120, refusal: null, error: null },
     clockOffsetMs: 120,
     queue: { depth: 3, lastSyncAt: '2026-03-01T09:59:00.000Z', unavailable: null },
     disk: { path: '/data', freeBytes: 50e9, totalBytes: 100e9, usedPercent: 50 },
@@ -104,6 +104,16 @@ describe('diagnosis', () => {
     expect(byName['tunnel']).toMatchObject({ verdict: 'warn' });
     expect(byName['clock']).toMatchObject({ verdict: 'fail' });
     expect(checks.filter((c) => c.verdict !== 'ok').every((c) => c.next)).toBe(true);
+  });
+
+  it('given a rebooted kiosk whose tunnel is gone, when diagnosed, then it says to run kioskctl up', () => {
+    const down = { ...healthy, tunnel: { ...healthy.tunnel, interfaceUp: false, handshakeAgeS: null }, gateway: { ...healthy.gateway!, reachable: false, status: null, error: 'UND_ERR_CONNECT_TIMEOUT' } };
+    expect(diagnose(down).find((c) => c.name === 'tunnel')).toMatchObject({ verdict: 'fail', next: expect.stringContaining('kioskctl up') });
+  });
+
+  it('given a revoked kiosk, when diagnosed, then the gateway check names the refusal and the way back', () => {
+    const revoked = { ...healthy, gateway: { ...healthy.gateway!, reachable: false, status: 403, refusal: 'DEVICE_REVOKED', error: 'HTTP 403 DEVICE_REVOKED' } };
+    expect(diagnose(revoked).find((c) => c.name === 'gateway')).toMatchObject({ verdict: 'fail', detail: expect.stringContaining('DEVICE_REVOKED'), next: expect.stringMatching(/new token.*approve/) });
   });
 
   it('given no enrolment, when diagnosed, then the one check says how to enrol', () => {

@@ -8,6 +8,7 @@ import { collectStatus } from './kioskStatus';
 import { insideNetns, rerunInsideNetns } from './netns';
 import { StepFailed } from './progress';
 import { rotateCommand } from './rotateCommand';
+import { upCommand } from './upCommand';
 
 const DEFAULT_DATA_DIR = '/var/lib/atrium-kiosk';
 const DEFAULT_INTERFACE = 'atrium0';
@@ -78,10 +79,32 @@ withCommonOptions(
   else {
     process.stdout.write(
       `\nEnrolled: kiosk ${summary.kioskId} in ${summary.mallId} is device ${summary.deviceId}.\n` +
-        `Tunnel ${summary.interfaceName} (${summary.implementation}) has address ${summary.vpnAddress}; the gateway ${summary.gatewayUrl} answered in ${summary.gateway.rttMs} ms.\n` +
-        `Done in ${summary.secondsToFirstAnswer.toFixed(1)} s. Check any time with: kioskctl status\n`,
+        `Tunnel ${summary.interfaceName} (${summary.implementation}) has address ${summary.vpnAddress}; the gateway ${summary.gatewayUrl} accepted this kiosk in ${summary.gateway.rttMs} ms.\n` +
+        `Done in ${summary.secondsToFirstAnswer.toFixed(1)} s. Check any time with: kioskctl status. After a reboot: kioskctl up\n`,
     );
   }
+});
+
+withCommonOptions(
+  program
+    .command('up')
+    .description('bring the tunnel back up from the files written at enrolment (after a reboot or a crash) and check the gateway; safe to run any time. Without --interface, the interface named at enrolment')
+    .option('--gateway-timeout <seconds>', 'how long to wait for the gateway through the tunnel', seconds, 30),
+).action(async (options: CommonOptions & { gatewayTimeout: number }, command: Command) => {
+  if (await enteredNetns(options)) return;
+  const summary = await upCommand({
+    dataDir: options.dataDir,
+    // Without --interface, the interface named at enrolment.
+    ...(command.getOptionValueSource('interface') === 'default' ? {} : { interfaceName: options.interface }),
+    hardwareId: options.hardwareId,
+    gatewayTimeoutS: options.gatewayTimeout,
+    json: options.json,
+  });
+  process.stdout.write(
+    options.json
+      ? `${JSON.stringify(summary)}\n`
+      : `\nTunnel ${summary.interfaceName} is up (${summary.implementation === 'existing' ? 'it was already there' : `started on ${summary.implementation}`}) for kiosk ${summary.kioskId}; the gateway accepted this kiosk in ${summary.gateway.rttMs} ms.\n`,
+  );
 });
 
 withCommonOptions(program.command('status').description('handshake age, traffic, gateway reachability, clock offset, queue depth, last sync, disk')).action(

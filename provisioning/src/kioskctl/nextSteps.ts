@@ -37,9 +37,30 @@ export function nextStepForTunnel(error: unknown): string {
   return 'run kioskctl diag for details; the command is safe to run again';
 }
 
-/** What to do when the gateway did not answer through the tunnel. */
-export function nextStepForGateway(handshakeSeen: boolean): string {
+/** What to do when the gateway answered through the tunnel but refused this kiosk. */
+export function nextStepForGatewayRefusal(code: string): string {
+  switch (code) {
+    case 'DEVICE_REVOKED':
+      return 'ops revoked this kiosk: ask ops for a new token, run kioskctl enrol with it, and ask ops to approve the re-enrolment; queued events stay on the kiosk meanwhile';
+    case 'DEVICE_UNKNOWN':
+      return 'the gateway does not know this device: ask ops whether it was decommissioned, then enrol again with a new token';
+    case 'SIGNATURE_EXPIRED':
+      return "the kiosk clock is too far off the gateway's: fix the time (NTP), then run kioskctl up";
+    case 'SIGNATURE_INVALID':
+      return 'the gateway does not accept this signing key: if a key rotation was interrupted run kioskctl rotate-keys, else enrol again with a new token';
+    case 'RATE_LIMITED':
+    case 'BACKEND_UNAVAILABLE':
+    case 'SHUTTING_DOWN':
+      return 'the gateway is busy or restarting: run kioskctl status in a minute';
+    default:
+      return `the gateway refused (${code}): send ops the output of kioskctl diag --json`;
+  }
+}
+
+/** What to do when the gateway did not accept the probe through the tunnel. */
+export function nextStepForGateway(handshakeSeen: boolean, refusal: string | null = null): string {
+  if (refusal) return nextStepForGatewayRefusal(refusal);
   return handshakeSeen
     ? 'the tunnel is up but the gateway does not answer: ask ops whether the sync gateway runs on the hub; kioskctl status shows when it starts answering'
-    : 'no WireGuard handshake with the hub: check that UDP to the hub endpoint is allowed by the mall network firewall, then run the command again';
+    : 'no WireGuard handshake with the hub: check that UDP to the hub endpoint is allowed by the mall network firewall, then run kioskctl up (or the same enrol command) again';
 }

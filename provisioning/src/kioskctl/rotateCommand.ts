@@ -2,15 +2,14 @@ import { sign } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { keyRotationProofPayload, type EnrolmentResult } from '../api/schemas';
 import { ensureDeviceKeys, loadDeviceKeys, promoteKeys } from './deviceKeyFiles';
-import { waitForGateway } from './gatewayProbe';
 import { hardwareFingerprint } from './hardwareFingerprint';
 import { kioskPaths } from './kioskPaths';
 import { writeEnrolmentFiles } from './enrolmentFiles';
 import { readKioskctlState } from './kioskState';
-import { nextStepForEnrolment, nextStepForTunnel } from './nextSteps';
+import { nextStepForEnrolment } from './nextSteps';
 import { progress } from './progress';
 import { provisioningClient } from './provisioningClient';
-import { bringTunnelUp } from './tunnel';
+import { tunnelAndGatewaySteps } from './upCommand';
 
 /** Options of `kioskctl rotate-keys`. */
 export interface RotateOptions {
@@ -28,7 +27,7 @@ export interface RotateOptions {
  */
 export async function rotateCommand(options: RotateOptions): Promise<EnrolmentResult> {
   const paths = kioskPaths(options.dataDir, options.interfaceName);
-  const steps = progress(4, options.json ? 'json' : 'human');
+  const steps = progress(5, options.json ? 'json' : 'human');
   const state = readKioskctlState(paths.state);
   if (!state) throw new Error('this kiosk is not enrolled from this data folder; run kioskctl enrol first');
   const client = provisioningClient(state.server);
@@ -63,14 +62,7 @@ export async function rotateCommand(options: RotateOptions): Promise<EnrolmentRe
     () => `the server switched already; run kioskctl rotate-keys again to finish (the new keys are kept in ${paths.dataDir}/keys)`,
   );
 
-  await steps.step(
-    'Switching the tunnel to the new key and checking the gateway',
-    async () => {
-      await bringTunnelUp(options.interfaceName, { config: paths.wireguardConfig, privateKey: paths.wireguardKey, runDir: paths.runDir }, enrolment);
-      const probe = await waitForGateway(enrolment.gatewayUrl, Date.now() + options.gatewayTimeoutS * 1000);
-      if (!probe.reachable) throw new Error(`no answer from ${enrolment.gatewayUrl} (${probe.error ?? 'unknown'}); the hub may not have switched peers yet`);
-    },
-    nextStepForTunnel,
-  );
+  // The interface takes the new private key; the gateway must accept the new signing key.
+  await tunnelAndGatewaySteps(steps, paths, options.interfaceName, enrolment, { deviceId: enrolment.deviceId, signingKey: next.signingKey }, options.gatewayTimeoutS);
   return enrolment;
 }

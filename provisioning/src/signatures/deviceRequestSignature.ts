@@ -1,4 +1,4 @@
-import { createHash, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { AtriumError, deviceKeyId, deviceSignatureProfile } from '@atrium/contracts';
 import { ExpiredError, httpbis } from 'http-message-signatures';
 
@@ -23,8 +23,11 @@ export async function signDeviceRequest(
       key: { id: deviceKeyId(deviceId), alg: deviceSignatureProfile.alg, sign: async (data: Buffer) => sign(null, data, privateKey) },
       name: deviceSignatureProfile.label,
       fields: [...deviceSignatureProfile.componentsWithBody],
-      params: ['created', 'expires', 'keyid', 'alg', 'tag'],
-      paramValues: { created: now, expires: new Date(now.getTime() + deviceSignatureProfile.maxSkewS * 1000), tag: deviceSignatureProfile.tag },
+      // A nonce makes every signature unique: Ed25519 is deterministic, and two identical requests
+      // in the same second (a probe repeated while the tunnel comes up) would otherwise look like
+      // a replay to the gateway.
+      params: ['created', 'expires', 'nonce', 'keyid', 'alg', 'tag'],
+      paramValues: { created: now, expires: new Date(now.getTime() + deviceSignatureProfile.maxSkewS * 1000), nonce: randomBytes(12).toString('base64url'), tag: deviceSignatureProfile.tag },
     },
     { method: request.method, url: request.url, headers },
   );
@@ -60,7 +63,10 @@ export async function verifyDeviceRequest(request: ReceivedRequest, deviceId: st
             : null,
         requiredFields: [...deviceSignatureProfile.componentsWithBody],
         requiredParams: ['created', 'keyid'],
-        maxAge: deviceSignatureProfile.maxSkewS,
+        // The library subtracts `tolerance` from `created` before comparing its age with `maxAge`,
+        // so a window of ±maxSkewS needs maxAge = 2 × maxSkewS (with maxAge = maxSkewS, any
+        // signature made in an earlier second than the check was refused).
+        maxAge: 2 * deviceSignatureProfile.maxSkewS,
         tolerance: deviceSignatureProfile.maxSkewS,
       },
       { method: request.method, url: request.url, headers },

@@ -2,15 +2,17 @@
 // kiosk's sync client does, using only what kioskctl left in the data folder.
 //   kioskRequest.ts get <data dir> <path> <timeout ms>        plain GET through the tunnel
 //   kioskRequest.ts events <data dir> <first sequence> <count> signed CloudEvents batch upload
-// Prints one JSON line: { ok, status, body, error, ms }.
+//   kioskRequest.ts probe <data dir> [<base URL>]              kioskctl's gateway probe (default: the gateway)
+// Prints one JSON line: { ok, status, body, error, ms } (for probe, body is the GatewayProbe).
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BATCH_CONTENT_TYPE, encodeBatch, kioskDataFiles, makeEvent, newEventId, UPLOAD_PATH, type KioskEnrolmentFile } from '@atrium/contracts';
+import { probeGateway } from '../kioskctl/gatewayProbe';
 import { signDeviceRequest } from '../signatures/deviceRequestSignature';
 
 const [mode, dataDirArg, a, b] = process.argv.slice(2);
-if (!dataDirArg || (mode !== 'get' && mode !== 'events')) throw new Error('usage: kioskRequest.ts get|events <data dir> ...');
+if (!dataDirArg || (mode !== 'get' && mode !== 'events' && mode !== 'probe')) throw new Error('usage: kioskRequest.ts get|events|probe <data dir> ...');
 const dataDir: string = dataDirArg;
 const enrolment = JSON.parse(readFileSync(join(dataDir, kioskDataFiles.enrolment), 'utf8')) as KioskEnrolmentFile;
 
@@ -18,6 +20,11 @@ async function send(): Promise<{ status: number; body: unknown }> {
   if (mode === 'get') {
     const response = await fetch(new URL(a ?? '/', enrolment.gatewayUrl), { signal: AbortSignal.timeout(Number(b ?? 3000)) });
     return { status: response.status, body: await response.text() };
+  }
+  const key = createPrivateKey(readFileSync(join(dataDir, kioskDataFiles.signingKey)));
+  if (mode === 'probe') {
+    const probe = await probeGateway(a ?? enrolment.gatewayUrl, { deviceId: enrolment.deviceId, signingKey: key }, 5_000);
+    return { status: probe.status ?? 0, body: probe };
   }
   const first = Number(a);
   const now = new Date();
@@ -29,7 +36,6 @@ async function send(): Promise<{ status: number; body: unknown }> {
   );
   const body = Buffer.from(encodeBatch(events), 'utf8');
   const url = new URL(UPLOAD_PATH, enrolment.gatewayUrl).toString();
-  const key = createPrivateKey(readFileSync(join(dataDir, kioskDataFiles.signingKey)));
   const headers = await signDeviceRequest({ method: 'POST', url, headers: { 'content-type': BATCH_CONTENT_TYPE }, body }, enrolment.deviceId, key, now);
   const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
   return { status: response.status, body: await response.json() };

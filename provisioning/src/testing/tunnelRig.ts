@@ -10,6 +10,8 @@ import { createRig, destroyRig, rigNames, UNDERLAY, type RigNames } from './netn
 import { startLoopbackRelay } from './portRelay';
 import { cleanupRun, runSuffix, startProvisioning, type RunningProvisioning } from './provisioningFixture';
 import { randomTestPool } from './testNetworks';
+import { runCommand } from '../wireguard/runCommand';
+import { parseWgDump } from '../wireguard/wgDump';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const TSX = `file://${join(repo, 'node_modules/tsx/dist/loader.mjs')}`;
@@ -29,7 +31,24 @@ export interface TunnelRig {
   serverUrl: string;
   hubAgent: TestChild;
   kioskDataDir(index: number): string;
+  /** kioskctl's options for kiosk `index`: its namespace, data folder, interface and hardware id. */
+  kioskArgs(index: number): string[];
+  /** A request as kiosk `index` makes it (`kioskRequest.ts`), from its namespace or from `options.ns`. */
+  kioskRequest(index: number, mode: 'get' | 'events' | 'probe', args: readonly string[], options?: { ns?: string }): Promise<KioskAnswer>;
+  /** The public keys of the hub interface's peers now. */
+  hubPeers(): Promise<string[]>;
+  /** Kiosk `index`'s WireGuard public key, as its interface has it. */
+  kioskWgKey(index: number): Promise<string>;
   destroy(): Promise<void>;
+}
+
+/** What `kioskRequest.ts` printed: the answer, or why there was none. */
+export interface KioskAnswer {
+  ok: boolean;
+  status: number | null;
+  body: unknown;
+  error: string | null;
+  ms: number;
 }
 
 /** Runs a command in a namespace with node + tsx. */
@@ -149,6 +168,7 @@ export async function startTunnelRig(kioskCount: number): Promise<TunnelRig> {
       if (!r.ok) throw new Error(`setting the pool failed: ${r.status} ${await r.text()}`);
     });
 
+    const kioskDataDir = (index: number): string => join(dir, `kiosk${index + 1}`);
     return {
       names,
       dir,
@@ -157,7 +177,22 @@ export async function startTunnelRig(kioskCount: number): Promise<TunnelRig> {
       ops,
       serverUrl: `http://${UNDERLAY.hubAddress}:${HUB.provisioningPort}`,
       hubAgent,
-      kioskDataDir: (index) => join(dir, `kiosk${index + 1}`),
+      kioskDataDir,
+      kioskArgs: (index) => {
+        const k = names.kiosks[index]!;
+        return ['--netns', k.ns, '--data-dir', kioskDataDir(index), '--interface', k.interfaceName, '--hardware-id', `rig-${k.ns}`];
+      },
+      kioskRequest: async (index, mode, args, options = {}) => {
+        const [file, argv] = nodeInNetns(options.ns ?? names.kiosks[index]!.ns, 'provisioning/src/testing/kioskRequest.ts', [mode, kioskDataDir(index), ...args]);
+        const run = await runToEnd(file, argv, 60_000);
+        try {
+          return JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as KioskAnswer;
+        } catch {
+          throw new Error(`kioskRequest failed (${run.code}): ${run.stderr || run.stdout}`);
+        }
+      },
+      hubPeers: async () => parseWgDump(await runCommand({ netns: names.hubNs }, 'wg', ['show', names.hubInterface, 'dump'])).peers.map((p) => p.publicKey),
+      kioskWgKey: async (index) => (await runCommand({ netns: names.kiosks[index]!.ns }, 'wg', ['show', names.kiosks[index]!.interfaceName, 'public-key'])).trim(),
       destroy,
     };
   } catch (error) {
