@@ -1,23 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BRIDGE_SECRET_HEADER } from '../bridge';
 import { TestGateway } from '../edge/testing/testGateway';
 import { makeTestDeviceKey } from '../edge/testing/testDeviceKey';
 import { RELAUNCH_EXIT_CODE } from '../edge/updater/relaunchExitCode';
 import { TestUpdateFeed } from '../edge/updater/testing/testUpdateFeed';
-import { rawX25519 } from './piiSealer';
+import { startShellProcess, testShellConfig, type ShellProcess } from './testing/shellProcess';
 
 // The kiosk backend as Electron main forks it for a packaged AppImage
 // (`shell/main.ts --no-browser --announce --app-version <v> --self-update $APPIMAGE`), on a
 // stand-in gateway (signed uploads) and update feed: it finds the update, installs it while idle
 // and exits asking main for a relaunch; started again as the new version, it confirms the update.
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'atrium-shell-update-'));
 const kioskId = 'mall-01-k778';
 const deviceId = 'dev-k778';
@@ -28,28 +23,8 @@ let gateway: TestGateway;
 let feed: TestUpdateFeed;
 let configPath: string;
 
-interface Backend {
-  child: ChildProcess;
-  exit: Promise<number | null>;
-  call(method: string, input?: unknown): Promise<unknown>;
-}
-
-async function startBackend(version: string): Promise<Backend> {
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['kiosk-app/src/shell/main.ts', '--config', configPath, '--no-browser', '--announce', '--seed-demo', '--app-version', version, '--self-update', appImage], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const announced = await new Promise<{ url: string; secret: string }>((resolve, reject) => {
-    void exit.then((code) => reject(new Error(`backend exited early with ${code}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const entry = JSON.parse(line) as { msg?: string; url: string; secret: string };
-      if (entry.msg === 'bridge listening') resolve(entry);
-    });
-  });
-  const call = async (method: string, input: unknown = {}) =>
-    (await fetch(`${announced.url}/bridge/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', [BRIDGE_SECRET_HEADER]: announced.secret }, body: JSON.stringify(input) })).json();
-  return { child, exit, call };
+function startBackend(version: string): Promise<ShellProcess> {
+  return startShellProcess(['--config', configPath, '--no-browser', '--announce', '--seed-demo', '--app-version', version, '--self-update', appImage]);
 }
 
 async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
@@ -73,14 +48,7 @@ beforeAll(async () => {
   writeFileSync(
     configPath,
     JSON.stringify({
-      edge: { store: { dataDir: join(dir, 'data') }, outbox: { kioskId }, sync: {}, gateway: { url: gateway.url, deviceId, deviceKeyPath: key.pemPath } },
-      http: {},
-      rendererDir: join(root, 'kiosk-app/dist'),
-      kiosk: {},
-      loyalty: { publicKey: rawX25519(generateKeyPairSync('x25519').publicKey).toString('base64'), keyId: 'k' },
-      technician: { pinSha256: createHash('sha256').update('0000').digest('hex') },
-      urgent: { enabled: false },
-      browser: {},
+      ...testShellConfig({ dataDir: join(dir, 'data'), kioskId, gatewayUrl: gateway.url, deviceId, deviceKeyPath: key.pemPath }),
       // The stand-in feed listens apart from the stand-in gateway; a real kiosk uses <gateway>/v1/updates.
       updates: { feedUrl: feed.url, idleBeforeInstallMs: 1_000, checkIntervalMs: 500, tickIntervalMs: 200, healthCheckIntervalMs: 200, fallbackWindow: { timeZone: 'UTC', spans: [{ start: '00:00', end: '00:00' }] } },
     }),
