@@ -99,7 +99,11 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
         metrics.retries.inc({ stage });
         if (!payload.isRunning() || payload.isStale()) throw new BatchAbandoned(`${stage}: batch abandoned (${what})`);
         await sleep(retryDelay(attempt, options.retry.initialMs, options.retry.maxMs));
-        await payload.heartbeat();
+        // A refused heartbeat means the group is rebalancing: this member may lose the partition,
+        // so the batch is given up (nothing committed) rather than let the error pass for the event's.
+        await payload.heartbeat().catch((heartbeatError: unknown) => {
+          throw new BatchAbandoned(`${stage}: batch abandoned (${what}; heartbeat: ${(heartbeatError as Error).message})`);
+        });
       }
     }
   }
@@ -127,7 +131,8 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
       await withRetry(payload, 'apply', () => applier.apply(events));
       return [];
     } catch (error) {
-      if (error instanceof BatchAbandoned) throw error;
+      // Only the event's own fault narrows; anything else (a rebalance, a stop) redoes the batch.
+      if (error instanceof BatchAbandoned || failureKind(error) !== 'poison') throw error;
       if (events.length === 1) return [poisonOf(events[0]!, error)];
     }
     const failed: DeadLettered[] = [];
@@ -135,7 +140,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
       try {
         await withRetry(payload, 'apply one', () => applier.apply([event]));
       } catch (error) {
-        if (error instanceof BatchAbandoned) throw error;
+        if (error instanceof BatchAbandoned || failureKind(error) !== 'poison') throw error;
         failed.push(poisonOf(event, error));
       }
     }
