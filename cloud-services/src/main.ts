@@ -23,9 +23,10 @@ Usage: tsx cloud-services/src/main.ts [options]
 
 Options:
   --no-writer              do not run the event-store writer
-  --projections <a,b,...>  stages to run beside the writer (default: all: ${ALL_PROJECTION_STAGES.join(', ')};
-                           "none" for none); ota-update-reports applies kiosk.update.* reports to rollouts
-                           and halts those whose failures cross their threshold
+  --projections <a,b,...>  stages to run beside the writer ("none" for none; default all:
+                           ${ALL_PROJECTION_STAGES.join(', ')});
+                           ota-update-reports applies kiosk.update.* reports to rollouts and halts
+                           those whose failures cross their threshold
   --no-ota-scheduler       do not run the rollout scheduler here (it advances, completes or pauses active
                            rollouts every ATRIUM_OTA_SCHEDULER_INTERVAL_MS; several processes may run it)
   --no-http                do not serve the ops API

@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { PROBLEM_CONTENT_TYPE } from '@atrium/contracts';
+import { AtriumError, PROBLEM_CONTENT_TYPE } from '@atrium/contracts';
 import { auditKiosk } from '../audit/gapAudit';
 import { createLogger } from '../log/logger';
 import { createServiceMetrics } from '../metrics/serviceMetrics';
+import type { OtaService } from '../ota/otaService';
+import { otaRoutes } from '../ota/otaRuntime';
 import { buildOpsApp } from './opsApp';
+
+// Only what the OTA routes below call; the rest of the service is exercised by the OTA int tests.
+const ota = {
+  view: async (rolloutId: string) => {
+    throw new AtriumError('NOT_FOUND', `no rollout ${rolloutId}`);
+  },
+} as unknown as OtaService;
 
 async function app(paused = false) {
   return buildOpsApp({
+    routes: [otaRoutes(ota)],
     log: createLogger('test', 'silent'),
     metrics: createServiceMetrics(),
     audit: async (ids) => (ids ?? ['mall-01-k001']).map((id) => (id === 'mall-01-k001' ? auditKiosk(id, [{ first: 1, last: 5 }, { first: 8, last: 9 }], []) : auditKiosk(id, [], []))),
@@ -36,5 +46,17 @@ describe('ops API', () => {
     expect((await (await app(true)).inject({ url: '/readyz' })).statusCode).toBe(503);
     expect((await (await app()).inject({ url: '/readyz' })).statusCode).toBe(200);
     expect((await (await app()).inject({ url: '/metrics' })).body).toContain('atrium_consumer_events_total');
+  });
+
+  it('lists the OTA routes in its OpenAPI document and answers their refusals through its one problem handler', async () => {
+    const ops = await app();
+    const paths = Object.keys((await ops.inject({ url: '/openapi.json' })).json<{ paths: Record<string, unknown> }>().paths);
+    expect(paths).toEqual(expect.arrayContaining(['/ops/ota/releases', '/ops/ota/releases/{releaseId}/artefact', '/ops/ota/rollouts', '/ops/ota/rollouts/{rolloutId}/rollback', '/ops/ota/malls/{mallId}/maintenance-window']));
+    const missing = await ops.inject({ url: '/ops/ota/rollouts/r-404' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['content-type']).toContain(PROBLEM_CONTENT_TYPE);
+    expect(missing.json()).toMatchObject({ code: 'NOT_FOUND', detail: 'no rollout r-404', instance: '/ops/ota/rollouts/r-404' });
+    const invalid = await ops.inject({ method: 'POST', url: '/ops/ota/rollouts', payload: { releaseId: 'x', stages: [{ percent: 150, waitS: 0 }] } });
+    expect(invalid.json()).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', instance: '/ops/ota/rollouts' });
   });
 });
