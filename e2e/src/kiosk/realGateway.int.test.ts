@@ -1,29 +1,15 @@
-import { createHash, generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import pg from 'pg';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromKafkaRecord, topics, type ValidEvent } from '@atrium/contracts';
 import type { RunningGateway } from '../../../sync-gateway/src/app/startGateway';
-import { endOffsets, ensureTopics, readBetween, registerDevice, stackEndpoints, startTestGateway } from '../../../sync-gateway/src/testing/intHarness';
-import { rawX25519 } from '../../../kiosk-app/src/shell/piiSealer';
-import { parseShellConfig } from '../../../kiosk-app/src/shell/shellConfig';
-import { startKioskShell, type KioskShell } from '../../../kiosk-app/src/shell/startKioskShell';
-import { buildRenderer } from './buildRenderer';
-import { CHROMIUM_FLAGS, startSession, until, VIEWPORT } from './kioskHarness';
+import { endOffsets, ensureTopics, readBetween, stackEndpoints, startTestGateway } from '../../../sync-gateway/src/testing/intHarness';
+import type { KioskShell } from '../../../kiosk-app/src/shell/startKioskShell';
+import { startSession, until } from './kioskHarness';
 import { openStore } from './journeys';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { startRealGatewayKiosk, type RealGatewayKiosk } from './realGatewayKiosk';
+import { freePort } from '../pipeline/childService';
 
 // The whole path with the real sync gateway: kiosk UI → bridge → edge outbox → signed upload →
 // gateway → Kafka; and the gateway's urgent channel → shell → page.
@@ -34,9 +20,8 @@ describe('the kiosk against the real sync gateway', () => {
   let admin: Admin;
   let gateway: RunningGateway | undefined;
   let shell: KioskShell;
-  let browser: Browser;
+  let kiosk: RealGatewayKiosk;
   let page: Page;
-  let dataDir: string;
   let port: number;
   let offsetsBefore: Map<number, bigint>;
 
@@ -46,43 +31,23 @@ describe('the kiosk against the real sync gateway', () => {
     admin = new Kafka({ clientId: 'kiosk-e2e', brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     offsetsBefore = await endOffsets(admin, topics.kioskEvents);
-    const key = await registerDevice(pool, kioskId, { deviceId: `dev-${kioskId}` });
-    dataDir = mkdtempSync(join(tmpdir(), 'atrium-e2e-gw-'));
-    const pemPath = join(dataDir, 'device-key.pem');
-    writeFileSync(pemPath, key.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     port = await freePort();
-    shell = await startKioskShell(
-      parseShellConfig({
-        edge: {
-          store: { dataDir, synchronous: 'NORMAL' },
-          outbox: { kioskId },
-          sync: { backoffBaseMs: 100, backoffCapMs: 1000, idlePollMs: 1000 },
-          gateway: { url: `http://127.0.0.1:${port}`, deviceId: key.deviceId, deviceKeyPath: pemPath, requestTimeoutMs: 10_000 },
-        },
-        http: { port: 0 },
-        rendererDir: await buildRenderer(),
-        kiosk: { idleTimeoutS: 600 },
-        loyalty: { publicKey: rawX25519(generateKeyPairSync('x25519').publicKey).toString('base64'), keyId: 'cloud-e2e' },
-        technician: { pinSha256: createHash('sha256').update('0000').digest('hex') },
-        urgent: { enabled: true },
-        browser: { launch: false },
-        seedDemoContent: true,
-      }),
-      { log: () => undefined },
-    );
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true });
-    page = await (await browser.newContext({ viewport: VIEWPORT, hasTouch: true })).newPage();
-    await page.goto(shell.pageUrl);
-    await page.getByTestId('attract').waitFor();
+    kiosk = await startRealGatewayKiosk({
+      pool,
+      kioskId,
+      gatewayUrl: `http://127.0.0.1:${port}`,
+      sync: { backoffBaseMs: 100, backoffCapMs: 1000, idlePollMs: 1000 },
+      urgent: true,
+      seedDemoContent: true,
+    });
+    ({ shell, page } = kiosk);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await shell?.close();
+    await kiosk?.close();
     await gateway?.stop();
     await admin?.disconnect();
     await pool?.end();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('given the gateway not running yet, when a shopper uses the kiosk, then the journeys work and the events wait in the outbox', async () => {
