@@ -7,7 +7,9 @@ import { migrateCassandra } from '../../../infra/local/src/migrations/cassandraM
 import { migrateMongo } from '../../../infra/local/src/migrations/mongoMigrator';
 import { findRepoPaths } from '../../../infra/local/src/repoPaths';
 import type { StackEndpoints } from '../../../infra/local/src/stackEndpoints';
-import { ALL_PROJECTIONS } from '../../../cloud-services/src/config/cloudConfig';
+import { ALL_PROJECTION_STAGES } from '../../../cloud-services/src/config/cloudConfig';
+import { EVENT_STORE_STAGE } from '../../../cloud-services/src/eventStore/eventStoreWriter';
+import { groupIdOf } from '../../../cloud-services/src/runtime/cloudConsumers';
 import { PG_VIEW_TABLES } from '../../../cloud-services/src/testing/cloudTestKit';
 import type { AuditTargets } from './pipelineAudit';
 
@@ -63,8 +65,8 @@ export async function startGroupsAtEnd(brokers: string[], prefix: string): Promi
   try {
     const ends = await admin.fetchTopicOffsets(topics.kioskEvents);
     const partitions = ends.map((o) => ({ partition: o.partition, offset: o.high }));
-    for (const group of [`${prefix}.event-store`, ...ALL_PROJECTIONS.map((p) => `${prefix}.projection.${p}`)]) {
-      await admin.setOffsets({ groupId: group, topic: topics.kioskEvents, partitions });
+    for (const stage of [EVENT_STORE_STAGE, ...ALL_PROJECTION_STAGES]) {
+      await admin.setOffsets({ groupId: groupIdOf({ groupPrefix: prefix }, stage), topic: topics.kioskEvents, partitions });
     }
   } finally {
     await admin.disconnect();
