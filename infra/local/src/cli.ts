@@ -59,7 +59,7 @@ async function run(args: CliArgs): Promise<number> {
       const endpoints = await stackUp(config);
       await migrate(config, endpoints);
       printEndpoints(config, endpoints);
-      await runInForeground(config, endpoints, async () => {
+      await runInForeground(config, endpoints, { simulate: args.simulate }, async () => {
         if (args.downOnExit) await stackDown(config);
       });
       return 0;
@@ -96,7 +96,7 @@ async function run(args: CliArgs): Promise<number> {
 }
 
 try {
-  process.exitCode = await run(parseCliArgs(process.argv.slice(2)));
+  process.exitCode = await run(parseCliArgs(process.argv.slice(2), process.env));
 } catch (error) {
   if (isStackError(error)) {
     process.stderr.write(`\nerror: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);

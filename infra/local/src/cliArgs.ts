@@ -14,6 +14,8 @@ export interface CliArgs {
   purge: boolean;
   /** start: bring the stack down when the foreground process ends. */
   downOnExit: boolean;
+  /** start: simulated kiosks to run beside the dev kiosk (--simulate N, or ATRIUM_SIMULATE). */
+  simulate: number;
   /** nodetool: arguments passed through. */
   rest: string[];
 }
@@ -39,6 +41,7 @@ Options
   --only a,b            a subset of ${SERVICE_NAMES.join(',')} (dependencies come along)
   --purge               down: also delete .state/<profile> (all data and logs)
   --down-on-exit        start: bring the stack down on Ctrl-C
+  --simulate N          start: also run the fleet simulator with N kiosks (0-500; or ATRIUM_SIMULATE)
   -h, --help            this text
 
 Ports (dev; test = +10000), each overridable by env, e.g. ATRIUM_KAFKA_PORT (dev) or
@@ -70,8 +73,19 @@ function parseOnly(value: string | undefined): ServiceName[] | undefined {
   return names as ServiceName[];
 }
 
+const MAX_SIMULATED_KIOSKS = 500;
+
+function parseSimulate(value: string | undefined): number {
+  if (value === undefined || value === '') return 0;
+  const kiosks = Number(value);
+  if (!Number.isInteger(kiosks) || kiosks < 0 || kiosks > MAX_SIMULATED_KIOSKS) {
+    throw new StackError('BAD_ARGUMENT', `--simulate takes a whole number of kiosks from 0 to ${MAX_SIMULATED_KIOSKS}, got "${value}"`);
+  }
+  return kiosks;
+}
+
 /** Parses argv (without node and the script); `help` when asked for or when no command is given. */
-export function parseCliArgs(argv: readonly string[]): CliArgs {
+export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): CliArgs {
   let parsed;
   try {
     parsed = parseArgs({
@@ -84,6 +98,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         only: { type: 'string' },
         purge: { type: 'boolean', default: false },
         'down-on-exit': { type: 'boolean', default: false },
+        simulate: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -103,6 +118,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     stack: { profile: parseProfile(values.profile), brokers: parseBrokers(values.brokers), ...(only ? { only } : {}) },
     purge: values.purge ?? false,
     downOnExit: values['down-on-exit'] ?? false,
+    simulate: parseSimulate(values.simulate ?? env.ATRIUM_SIMULATE),
     rest,
   };
 }

@@ -3,12 +3,20 @@ import { parseCliArgs } from './cliArgs';
 
 describe('parseCliArgs', () => {
   it('defaults to the dev profile with one broker and every service', () => {
-    expect(parseCliArgs(['up'])).toEqual({ command: 'up', stack: { profile: 'dev', brokers: 1 }, purge: false, downOnExit: false, rest: [] });
+    expect(parseCliArgs(['up'])).toEqual({ command: 'up', stack: { profile: 'dev', brokers: 1 }, purge: false, downOnExit: false, simulate: 0, rest: [] });
   });
 
   it('reads profile, brokers and a service subset', () => {
     const args = parseCliArgs(['up', '--profile', 'test', '--brokers', '3', '--only', 'kafka,postgres']);
     expect(args.stack).toEqual({ profile: 'test', brokers: 3, only: ['kafka', 'postgres'] });
+  });
+
+  it('reads the simulated kiosk count from --simulate, or else ATRIUM_SIMULATE, and refuses a bad one', () => {
+    expect(parseCliArgs(['start', '--simulate', '20']).simulate).toBe(20);
+    expect(parseCliArgs(['start', '--simulate=5'], { ATRIUM_SIMULATE: '9' }).simulate).toBe(5);
+    expect(parseCliArgs(['start'], { ATRIUM_SIMULATE: '9' }).simulate).toBe(9);
+    expect(() => parseCliArgs(['start', '--simulate', 'many'])).toThrow(/--simulate takes a whole number/);
+    expect(() => parseCliArgs(['start', '--simulate', '100000'])).toThrow(/0 to 500/);
   });
 
   it('shows help for --help or no command', () => {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { APP_SERVICES, type AppService } from '../appServices';
+import { appServices, type AppService, type AppServiceOptions } from '../appServices';
 import { isRecordAlive, readProcessRecords } from '../process/processRecord';
 import { reporterFor } from '../progress';
 import type { StackConfig } from '../stackConfig';
@@ -29,9 +29,9 @@ function spawnAppService(config: StackConfig, endpoints: StackEndpoints, app: Ap
  * warning if a server of the stack dies meanwhile. On exit it stops only the app services;
  * `onExit` (e.g. bringing the stack down) runs when the caller asked for it.
  */
-export async function runInForeground(config: StackConfig, endpoints: StackEndpoints, onExit: () => Promise<void>): Promise<void> {
+export async function runInForeground(config: StackConfig, endpoints: StackEndpoints, apps: AppServiceOptions, onExit: () => Promise<void>): Promise<void> {
   const report = reporterFor('start');
-  const children = APP_SERVICES.map((app) => {
+  const children = appServices(apps).map((app) => {
     report(`starting app service ${app.name}`);
     return spawnAppService(config, endpoints, app);
   });
