@@ -1,7 +1,9 @@
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEndpoints } from '../../../infra/local/src/testEndpoints';
 import { eventually } from '../../../provisioning/src/testing/eventually';
+import { setKioskLink } from '../../../provisioning/src/testing/netnsRig';
 import { opsClient, type OpsClient } from '../../../provisioning/src/testing/opsClient';
 import { kioskctl, startTunnelRig, type TunnelRig } from '../../../provisioning/src/testing/tunnelRig';
 import { interfaceExists, readWireguardGoPid } from '../../../provisioning/src/wireguard/wgInterface';
@@ -11,6 +13,8 @@ import { startTunnelKiosk, type TunnelKiosk } from './tunnelKioskProcess';
 // Real WireGuard (wireguard-go) between network namespaces made and removed by the provisioning
 // tunnel rig, the real sync gateway on the hub's tunnel address, and a kiosk running its real
 // edge (outbox + signed sync client) inside its namespace. Kafka is the shared test stack's.
+// The link cut lasts ATRIUM_TUNNEL_CUT_S seconds (default 5; the full fault run uses 60).
+const CUT_S = Number(process.env.ATRIUM_TUNNEL_CUT_S ?? 5);
 
 let rig: TunnelRig;
 let ops: OpsClient;
@@ -47,9 +51,22 @@ async function failedTwiceSince(sinceMs: number): Promise<void> {
   await eventually('a second failed upload', async () => (((await kiosk!.status()).lastError?.at ?? 0) > firstAt ? true : undefined), 60_000);
 }
 
-/** Records made on the topic for this kiosk between two snapshots: all of them, and distinct sequences. */
-async function producedSince(before: Map<number, bigint>): Promise<{ records: number; distinct: number }> {
-  return tallyTopic(brokers, before, await topicEnds(brokers), [kioskId]);
+/**
+ * Runs `fault` on a kiosk whose queue is empty, waits for the queue to drain, and checks on Kafka
+ * that every event recorded meanwhile was produced exactly once (records = distinct sequences =
+ * the events acknowledged since), and that the kiosk acknowledged up to its last event. `fault`
+ * returns the last sequence it recorded and when the fault ended. Returns the events queued.
+ */
+async function eachQueuedEventOnce(name: string, fault: () => Promise<{ last: number; endedAt: number; what: string }>): Promise<number> {
+  const before = await drained(60_000);
+  const offsets = await topicEnds(brokers);
+  const { last, endedAt, what } = await fault();
+  const after = await drained(120_000);
+  const queued = after.ackedThrough - before.ackedThrough;
+  console.log(`[figure] ${name}: ${queued} events queued, all acknowledged ${((Date.now() - endedAt) / 1000).toFixed(1)} s after ${what}`);
+  expect(after.ackedThrough).toBe(last);
+  expect(await tallyTopic(brokers, offsets, await topicEnds(brokers), [kioskId])).toEqual({ records: queued, distinct: queued });
+  return queued;
 }
 
 beforeAll(async () => {
@@ -68,77 +85,104 @@ afterAll(async () => {
   await rig?.destroy();
 }, 120_000);
 
-describe('a kiosk keeps its events through a reboot and a revocation, and drains them through its tunnel', () => {
+describe('a kiosk keeps its events through a reboot, a link cut, a key rotation and a revocation, and drains them through its tunnel', () => {
   it('given a kiosk recording events, when it reboots (kiosk app and wireguard-go killed), then kioskctl up restores the tunnel from the enrolment files and everything recorded meanwhile is acknowledged once', { timeout: 240_000 }, async () => {
     await kiosk!.record(5);
-    const before = await drained(60_000);
-    const offsets = await topicEnds(brokers);
+    const queued = await eachQueuedEventOnce('reboot', async () => {
+      const ackedBefore = (await kiosk!.status()).ackedThrough;
+      // The reboot: the kiosk app and wireguard-go die; the interface goes with its process.
+      const k = rig.names.kiosks[0]!;
+      await kiosk!.stop('SIGKILL');
+      process.kill(readWireguardGoPid(join(rig.kioskDataDir(0), 'run'), k.interfaceName)!, 'SIGKILL'); // started by kioskctl for this test
+      await eventually('the interface to vanish', async () => (!(await interfaceExists({ netns: k.ns }, k.interfaceName)) ? true : undefined), 15_000);
 
-    // The reboot: the kiosk app and wireguard-go die; the interface goes with its process.
-    const k = rig.names.kiosks[0]!;
-    await kiosk!.stop('SIGKILL');
-    process.kill(readWireguardGoPid(join(rig.kioskDataDir(0), 'run'), k.interfaceName)!, 'SIGKILL'); // started by kioskctl for this test
-    await eventually('the interface to vanish', async () => (!(await interfaceExists({ netns: k.ns }, k.interfaceName)) ? true : undefined), 15_000);
+      // Boot: the kiosk app starts before the tunnel is back and records into its outbox.
+      const bootedAt = Date.now();
+      await startKiosk();
+      const { last } = await kiosk!.record(12);
+      await failedTwiceSince(bootedAt);
+      expect(await kiosk!.status()).toMatchObject({ ackedThrough: ackedBefore, lastSequence: last });
 
-    // Boot: the kiosk app starts before the tunnel is back and records into its outbox.
-    const bootedAt = Date.now();
-    await startKiosk();
-    const { last } = await kiosk!.record(12);
-    await failedTwiceSince(bootedAt);
-    expect(await kiosk!.status()).toMatchObject({ ackedThrough: before.ackedThrough, lastSequence: last });
+      const upArgs = rig.kioskArgs(0).filter((_, i, all) => all[i] !== '--interface' && all[i - 1] !== '--interface');
+      const up = await kioskctl(['up', '--json', ...upArgs]);
+      expect(up.code, up.stdout + up.stderr).toBe(0);
+      expect(JSON.parse(lastLine(up.stdout))).toMatchObject({ deviceId, implementation: 'wireguard-go', gateway: { reachable: true, status: 200 } });
+      return { last, endedAt: Date.now(), what: 'kioskctl up returned' };
+    });
+    expect(queued).toBeGreaterThanOrEqual(12);
+  });
 
-    const upArgs = rig.kioskArgs(0).filter((_, i, all) => all[i] !== '--interface' && all[i - 1] !== '--interface');
-    const up = await kioskctl(['up', '--json', ...upArgs]);
-    expect(up.code, up.stdout + up.stderr).toBe(0);
-    expect(JSON.parse(lastLine(up.stdout))).toMatchObject({ deviceId, implementation: 'wireguard-go', gateway: { reachable: true, status: 200 } });
-    const upAt = Date.now();
+  it(`given a kiosk recording events, when its link is cut for ${CUT_S} s, then they queue and all drain once the link is back`, { timeout: (CUT_S + 200) * 1000 }, async () => {
+    const queued = await eachQueuedEventOnce(`link cut ${CUT_S} s`, async () => {
+      const ackedBefore = (await kiosk!.status()).ackedThrough;
+      await setKioskLink(rig.names, 0, 'down');
+      const cutAt = Date.now();
+      let last = 0;
+      // A shopper keeps using the kiosk: a few events each second of the cut.
+      while (Date.now() - cutAt < CUT_S * 1000) {
+        ({ last } = await kiosk!.record(3));
+        await sleep(1_000);
+      }
+      expect(await kiosk!.status()).toMatchObject({ ackedThrough: ackedBefore, lastSequence: last });
+      await setKioskLink(rig.names, 0, 'up');
+      return { last, endedAt: Date.now(), what: 'the link came back' };
+    });
+    expect(queued).toBeGreaterThanOrEqual(3 * CUT_S);
+  });
 
-    const after = await drained(120_000);
-    const queuedDuringReboot = after.ackedThrough - before.ackedThrough;
-    console.log(`[figure] reboot: ${queuedDuringReboot} events queued while the tunnel was down, all acknowledged ${((Date.now() - upAt) / 1000).toFixed(1)} s after kioskctl up returned`);
-    expect(after.ackedThrough).toBe(last);
-    expect(queuedDuringReboot).toBeGreaterThanOrEqual(12);
-    expect(await producedSince(offsets)).toEqual({ records: queuedDuringReboot, distinct: queuedDuringReboot });
+  it('given events queued on the kiosk, when it rotates its keys with kioskctl, then the device keeps its id and the queue drains under the new key', { timeout: 240_000 }, async () => {
+    const oldKey = await rig.kioskWgKey(0);
+    const queued = await eachQueuedEventOnce('key rotation', async () => {
+      await kiosk!.sync('pause');
+      const { last } = await kiosk!.record(15);
+      const rotated = await kioskctl(['rotate-keys', '--json', ...rig.kioskArgs(0)]);
+      expect(rotated.code, rotated.stdout + rotated.stderr).toBe(0);
+      expect(JSON.parse(lastLine(rotated.stdout))).toMatchObject({ deviceId, keyGeneration: 2 });
+      const newKey = await rig.kioskWgKey(0);
+      expect(newKey).not.toBe(oldKey);
+      await eventually('the hub to switch peers', async () => {
+        const peers = await rig.hubPeers();
+        return peers.includes(newKey) && !peers.includes(oldKey) ? true : undefined;
+      }, 30_000);
+      await kiosk!.sync('resume');
+      return { last, endedAt: Date.now(), what: 'the upload loop resumed' };
+    });
+    expect(queued).toBe(15);
   });
 
   it('given a revoked kiosk, when it keeps recording, then the hub drops it, the gateway refuses it and its events stay queued; after re-enrolment with ops approval they drain, each acknowledged once', { timeout: 300_000 }, async () => {
-    const before = await drained(60_000);
-    const offsets = await topicEnds(brokers);
-    const oldKey = await rig.kioskWgKey(0);
+    const queued = await eachQueuedEventOnce('revocation', async () => {
+      const ackedBefore = (await kiosk!.status()).ackedThrough;
+      const key = await rig.kioskWgKey(0);
+      const revokedAt = Date.now();
+      await ops.revokeDevice(deviceId, 'tunnel test: revoked kiosk');
+      await eventually('the hub to drop the revoked peer', async () => (!(await rig.hubPeers()).includes(key) ? true : undefined), 30_000);
+      // Past the hub too: the kiosk's own key, signing from inside the hub, is refused by the gateway.
+      expect((await rig.kioskRequest(0, 'probe', [], { ns: rig.names.hubNs })).body).toMatchObject({ reachable: false, status: 403, refusal: 'DEVICE_REVOKED' });
 
-    const revokedAt = Date.now();
-    await ops.revokeDevice(deviceId, 'tunnel test: revoked kiosk');
-    await eventually('the hub to drop the revoked peer', async () => (!(await rig.hubPeers()).includes(oldKey) ? true : undefined), 30_000);
-    // Past the hub too: the kiosk's own key, signing from inside the hub, is refused by the gateway.
-    expect((await rig.kioskRequest(0, 'probe', [], { ns: rig.names.hubNs })).body).toMatchObject({ reachable: false, status: 403, refusal: 'DEVICE_REVOKED' });
+      const { last } = await kiosk!.record(20);
+      await failedTwiceSince(revokedAt);
+      expect(await kiosk!.status()).toMatchObject({ ackedThrough: ackedBefore, lastSequence: last, queue: { total: last - ackedBefore } });
+      const status = JSON.parse((await kioskctl(['status', '--json', ...rig.kioskArgs(0)])).stdout);
+      expect(status).toMatchObject({ deviceId, gateway: { reachable: false }, queue: { depth: last - ackedBefore } });
 
-    const { last } = await kiosk!.record(20);
-    await failedTwiceSince(revokedAt);
-    expect(await kiosk!.status()).toMatchObject({ ackedThrough: before.ackedThrough, lastSequence: last, queue: { total: last - before.ackedThrough } });
+      // Re-enrolment: a new token; the known keys make it wait for ops; ops approve; the same command again.
+      const { token } = await ops.createToken({ mallId: rig.mallId, kioskId, ttlS: 600 });
+      const flagged = await kioskctl(['enrol', '--token', token, '--server', rig.serverUrl, ...rig.kioskArgs(0)]);
+      expect(flagged.code).toBe(1);
+      expect(flagged.stdout).toContain('APPROVAL_REQUIRED');
+      expect(flagged.stdout).toMatch(/→ .*ask ops to approve/);
+      const pending = (await ops.approvals(rig.mallId)).approvals.find((a) => a.kioskId === kioskId && a.status === 'pending');
+      expect(pending).toMatchObject({ reasons: expect.arrayContaining(['keys-registered']), matchedDeviceIds: [deviceId] });
+      await ops.approve(pending!.approvalId);
+
+      const reEnrolled = await kioskctl(['enrol', '--token', token, '--server', rig.serverUrl, '--gateway-timeout', '90', '--json', ...rig.kioskArgs(0)]);
+      expect(reEnrolled.code, reEnrolled.stdout + reEnrolled.stderr).toBe(0);
+      expect(JSON.parse(lastLine(reEnrolled.stdout))).toMatchObject({ deviceId, reusedEnrolment: false, gateway: { reachable: true, status: 200 } });
+      return { last, endedAt: Date.now(), what: 'the approved re-enrolment returned' };
+    });
+    expect(queued).toBe(20);
     const status = JSON.parse((await kioskctl(['status', '--json', ...rig.kioskArgs(0)])).stdout);
-    expect(status).toMatchObject({ deviceId, gateway: { reachable: false }, queue: { depth: last - before.ackedThrough } });
-
-    // Re-enrolment: a new token; the known keys make it wait for ops; ops approve; the same command again.
-    const { token } = await ops.createToken({ mallId: rig.mallId, kioskId, ttlS: 600 });
-    const flagged = await kioskctl(['enrol', '--token', token, '--server', rig.serverUrl, ...rig.kioskArgs(0)]);
-    expect(flagged.code).toBe(1);
-    expect(flagged.stdout).toContain('APPROVAL_REQUIRED');
-    expect(flagged.stdout).toMatch(/→ .*ask ops to approve/);
-    const pending = (await ops.approvals(rig.mallId)).approvals.find((a) => a.kioskId === kioskId && a.status === 'pending');
-    expect(pending).toMatchObject({ reasons: expect.arrayContaining(['keys-registered']), matchedDeviceIds: [deviceId] });
-    await ops.approve(pending!.approvalId);
-
-    const reEnrolled = await kioskctl(['enrol', '--token', token, '--server', rig.serverUrl, '--gateway-timeout', '90', '--json', ...rig.kioskArgs(0)]);
-    expect(reEnrolled.code, reEnrolled.stdout + reEnrolled.stderr).toBe(0);
-    expect(JSON.parse(lastLine(reEnrolled.stdout))).toMatchObject({ deviceId, reusedEnrolment: false, gateway: { reachable: true, status: 200 } });
-    const reEnrolledAt = Date.now();
-
-    const after = await drained(120_000);
-    const queuedWhileRevoked = after.ackedThrough - before.ackedThrough;
-    console.log(`[figure] revocation: ${queuedWhileRevoked} events queued while revoked, all acknowledged ${((Date.now() - reEnrolledAt) / 1000).toFixed(1)} s after the approved re-enrolment returned`);
-    expect(after.ackedThrough).toBe(last);
-    expect(queuedWhileRevoked).toBe(20);
-    expect(await producedSince(offsets)).toEqual({ records: 20, distinct: 20 });
-    expect(JSON.parse((await kioskctl(['status', '--json', ...rig.kioskArgs(0)])).stdout)).toMatchObject({ gateway: { reachable: true }, queue: { depth: 0 } });
+    expect(status).toMatchObject({ gateway: { reachable: true }, queue: { depth: 0, lastSyncAt: expect.any(String) } });
   });
 });

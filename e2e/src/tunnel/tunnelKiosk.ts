@@ -5,6 +5,7 @@
 // Commands on stdin, one JSON line each; one JSON line answers each on stdout:
 //   {"record": n}   records n offer claims, one SQLite transaction each → {"first", "last"}
 //   {"status": true} → the sync client's status (watermarks, queue, last error)
+//   {"sync": "pause" | "resume"} stops or restarts the upload loop (events then only queue) → {"sync"}
 // First line on stdout: {"ready": true, "kioskId", "deviceId"}. SIGTERM stops it cleanly.
 import { createInterface } from 'node:readline';
 import { openKioskEdge, parseKioskEdgeConfig, readEnrolment } from '../../../kiosk-app/src/edge/index';
@@ -26,14 +27,13 @@ const edge = openKioskEdge(
     gateway: { url: enrolled.url, deviceId: enrolled.deviceId, deviceKeyPath: enrolled.deviceKeyPath, requestTimeoutMs: 10_000 },
   }),
 );
-const stop = new AbortController();
-const syncLoop = edge.sync.run(stop.signal);
+let stop = new AbortController();
+let syncLoop = edge.sync.run(stop.signal);
 let claims = 0;
 
 const answer = (value: unknown): void => void process.stdout.write(`${JSON.stringify(value)}\n`);
 
-createInterface({ input: process.stdin }).on('line', (line) => {
-  const command = JSON.parse(line) as { record?: number; status?: boolean };
+async function handle(command: { record?: number; status?: boolean; sync?: 'pause' | 'resume' }): Promise<unknown> {
   if (typeof command.record === 'number') {
     let first = 0;
     let last = 0;
@@ -43,8 +43,27 @@ createInterface({ input: process.stdin }).on('line', (line) => {
       first ||= appended.sequence;
       last = appended.sequence;
     }
-    answer({ first, last });
-  } else answer(edge.sync.status());
+    return { first, last };
+  }
+  if (command.sync === 'pause') {
+    stop.abort();
+    await syncLoop;
+    return { sync: 'paused' };
+  }
+  if (command.sync === 'resume') {
+    if (!edge.sync.isRunning()) {
+      stop = new AbortController();
+      syncLoop = edge.sync.run(stop.signal);
+    }
+    return { sync: 'running' };
+  }
+  return edge.sync.status();
+}
+
+// Commands are handled one after another, in the order they arrive.
+let queue: Promise<void> = Promise.resolve();
+createInterface({ input: process.stdin }).on('line', (line) => {
+  queue = queue.then(async () => answer(await handle(JSON.parse(line))));
 });
 
 process.once('SIGTERM', () => {

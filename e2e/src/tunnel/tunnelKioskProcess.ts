@@ -8,6 +8,8 @@ export interface TunnelKiosk {
   pid: number;
   record(count: number): Promise<{ first: number; last: number }>;
   status(): Promise<SyncStatus>;
+  /** Stops (`pause`) or restarts (`resume`) the upload loop; recorded events queue meanwhile. */
+  sync(state: 'pause' | 'resume'): Promise<void>;
   /** SIGKILL (a power cut or reboot) or SIGTERM (a clean stop); resolves once it exited. */
   stop(signal: 'SIGKILL' | 'SIGTERM'): Promise<void>;
 }
@@ -53,6 +55,7 @@ export async function startTunnelKiosk(ns: string, dataDir: string): Promise<Tun
     pid: child.pid ?? -1,
     record: (count) => ask({ record: count }),
     status: () => ask({ status: true }),
+    sync: async (state) => void (await ask({ sync: state })),
     stop: async (signal) => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
