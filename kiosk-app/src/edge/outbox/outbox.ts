@@ -1,15 +1,4 @@
-import {
-  AtriumError,
-  deliveryClassOf,
-  describeFieldErrors,
-  isEventType,
-  makeEvent,
-  newEventId,
-  validateEvent,
-  type CatalogueEvent,
-  type EventRejection,
-  type ValidEvent,
-} from '@atrium/contracts';
+import type { CatalogueEvent, EventRejection, ValidEvent } from '@atrium/contracts';
 import { Value } from '@sinclair/typebox/value';
 import { admit, pressureLevel, pressureTransition, shouldReportDrops, type DropReason, type PressurePolicy } from '../../core/outbox/pressurePolicy';
 import { batchCount } from '../../core/sync/batchPlan';
@@ -18,6 +7,7 @@ import type { KioskClock } from '../clock/kioskClock';
 import type { KioskStore } from '../store/kioskStore';
 import { readSequenceFloor, writeSequenceFloor } from '../store/sequenceFloor';
 import { TransactionalMirror } from '../store/transactionalMirror';
+import { EventEncoder } from './eventEncoder';
 import { OutboxConfig } from './outboxConfig';
 import { LEVEL_KEY, PRUNED_KEY, copyOutboxMemory, loadOutboxMemory, type OutboxMemory } from './outboxMemory';
 import { outboxStatements, type OutboxStatements } from './outboxStatements';
@@ -47,6 +37,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  */
 export class Outbox {
   private readonly sql: OutboxStatements;
+  private readonly encoder: EventEncoder;
   private readonly policy: PressurePolicy;
   private readonly memory: TransactionalMirror<OutboxMemory>;
   private readonly listeners = new Set<(lastSequence: number) => void>();
@@ -58,6 +49,7 @@ export class Outbox {
     readonly clock: KioskClock,
   ) {
     this.sql = outboxStatements(store.db);
+    this.encoder = new EventEncoder(config.kioskId);
     const { budgetBytes, warningRatio, criticalRatio, clearRatio, coalesceWindowMs, dropReportIntervalMs } = config;
     this.policy = { budgetBytes, warningRatio, criticalRatio, clearRatio, coalesceWindowMs, dropReportIntervalMs };
     const memory = loadOutboxMemory(store, this.sql);
@@ -90,17 +82,12 @@ export class Outbox {
   }
 
   private appendOne(event: CatalogueEvent, internal: boolean): AppendResult {
-    if (!isEventType(event.type)) throw new AtriumError('EVENT_TYPE_UNKNOWN', `Unknown event type '${String(event.type)}'`);
-    const deliveryClass = deliveryClassOf(event.type);
+    const kind = this.encoder.kind(event.type);
     const times = this.clock.stamp();
     const current = this.memory.get();
     const sequence = current.nextSequence;
-    const id = newEventId();
-    const time = iso(times.timeMs);
-    const rawTime = times.rawMs === times.timeMs ? time : iso(times.rawMs);
-    const built = makeEvent(event, { id, kioskId: this.config.kioskId, sequence, time, rawTime });
-    const check = validateEvent(built);
-    if (!check.ok) throw new AtriumError(check.code, describeFieldErrors(check.errors), { errors: check.errors });
+    const encoded = this.encoder.encode(kind, event, sequence, times.timeMs, times.rawMs);
+    const { deliveryClass } = kind;
     if (!internal) {
       const admission = admit(deliveryClass, current.level, times.timeMs, current.lastKept.get(event.type), this.policy);
       if (!admission.admit) {
@@ -108,9 +95,8 @@ export class Outbox {
         return { kind: 'dropped', reason: admission.reason };
       }
     }
-    const payload = JSON.stringify(built);
-    const bytes = Buffer.byteLength(payload);
-    this.sql.insert.run(sequence, id, event.type, deliveryClass, times.timeMs, times.rawMs, times.bootId, times.monoMs, bytes, payload);
+    const bytes = Buffer.byteLength(encoded.json);
+    this.sql.insert.run(sequence, encoded.id, event.type, deliveryClass, times.timeMs, times.rawMs, times.bootId, times.monoMs, bytes, encoded.json);
     const m = this.memory.edit();
     m.nextSequence = sequence + 1;
     m.usedBytes += bytes;
@@ -118,7 +104,7 @@ export class Outbox {
     if (deliveryClass === 'telemetry') m.lastKept.set(event.type, times.timeMs);
     this.notifyAfterCommit();
     if (!internal) this.updatePressure(times.timeMs);
-    return { kind: 'appended', sequence, id, event: built };
+    return { kind: 'appended', sequence, id: encoded.id, event: encoded.event };
   }
 
   /** Tells listeners (the sync client) once per committed transaction that appended. */
