@@ -110,7 +110,7 @@ describe('kiosks enrol with kioskctl and talk to the sync gateway through their 
     expect(JSON.parse(diag.stdout).checks.filter((c: { verdict: string }) => c.verdict === 'fail')).toEqual([]);
   });
 
-  it('given a kiosk whose wireguard-go died (as in a reboot), when the technician runs kioskctl up, then the tunnel is back from the enrolment files; a second run changes nothing', async () => {
+  it('given a kiosk whose wireguard-go died (as in a reboot), when the technician runs kioskctl up, then the tunnel is back from the enrolment files; a second run keeps the interface, its process and its key', async () => {
     const k = rig.names.kiosks[0]!;
     const keyBefore = await wgKey(0);
     const pid = readWireguardGoPid(join(rig.kioskDataDir(0), 'run'), k.interfaceName);
