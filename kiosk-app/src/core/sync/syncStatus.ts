@@ -9,7 +9,12 @@ export interface OutboxStats {
   undelivered: Record<DeliveryClass, number>;
   /** Corrected time of the oldest undelivered event (ms since the epoch), or null when none. */
   oldestUndeliveredTimeMs: number | null;
+  /** The database's use on disk as the budget counts it (pages in use + WAL), estimated since the last reading. */
   usedBytes: number;
+  /** The database and WAL files' size at the last reading, free pages included. */
+  fileBytes: number;
+  /** Bytes of stored event JSON, delivered and not. */
+  eventBytes: number;
   budgetBytes: number;
   pressure: PressureLevel;
   /** Telemetry refused but not yet reported in a `kiosk.events.dropped` event. */
@@ -37,6 +42,8 @@ export interface SyncStatus {
   uploading: boolean;
   pressure: PressureLevel;
   usedBytes: number;
+  fileBytes: number;
+  eventBytes: number;
   budgetBytes: number;
   pendingDrops: number;
   rejectionsRecorded: number;
@@ -61,6 +68,8 @@ export function syncStatusOf(state: SyncState, stats: OutboxStats, clockOffsetMs
     uploading: state.inFlight !== null,
     pressure: stats.pressure,
     usedBytes: stats.usedBytes,
+    fileBytes: stats.fileBytes,
+    eventBytes: stats.eventBytes,
     budgetBytes: stats.budgetBytes,
     pendingDrops: stats.pendingDrops,
     rejectionsRecorded: stats.rejectionsRecorded,

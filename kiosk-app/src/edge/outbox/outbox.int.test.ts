@@ -127,7 +127,7 @@ describe('delivery and retention', () => {
     expect(k.outbox.prune(t0 + 60_000)).toBe(2);
     expect(k.outbox.prune(t0 + 10 * 60_000)).toBe(2);
     expect(k.store.db.prepare('SELECT sequence FROM outbox').pluck().all()).toEqual([5, 6]);
-    expect(k.outbox.stats().usedBytes).toBe(Number(k.store.db.prepare('SELECT sum(bytes) FROM outbox').pluck().get()));
+    expect(k.outbox.stats().eventBytes).toBe(Number(k.store.db.prepare('SELECT sum(bytes) FROM outbox').pluck().get()));
     // and after pruning everything delivered, numbering still continues
     k.close();
     const again = openTestKiosk(k.dir);

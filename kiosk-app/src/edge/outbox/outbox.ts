@@ -1,6 +1,7 @@
 import type { CatalogueEvent, EventRejection, ValidEvent } from '@atrium/contracts';
 import { Value } from '@sinclair/typebox/value';
-import { admit, pressureLevel, pressureTransition, shouldReportDrops, type DropReason, type PressurePolicy } from '../../core/outbox/pressurePolicy';
+import { admit, pressureLevel, pressureTransition, shouldReportDrops, type DropReason, type PressureLevel, type PressurePolicy } from '../../core/outbox/pressurePolicy';
+import { estimatedUse, measureDue, type MeasurePolicy } from '../../core/outbox/storageUse';
 import { batchCount } from '../../core/sync/batchPlan';
 import type { OutboxStats } from '../../core/sync/syncStatus';
 import type { KioskClock } from '../clock/kioskClock';
@@ -11,6 +12,7 @@ import { EventEncoder } from './eventEncoder';
 import { OutboxConfig } from './outboxConfig';
 import { LEVEL_KEY, PRUNED_KEY, copyOutboxMemory, loadOutboxMemory, type OutboxMemory } from './outboxMemory';
 import { outboxStatements, type OutboxStatements } from './outboxStatements';
+import { StorageMeter } from './storageMeter';
 import { carryOverAfterRecovery, noteSequenceFloorGap } from './recoverOutbox';
 
 /** The outcome of one append: stored with a sequence, or (telemetry only) refused under pressure. */
@@ -39,6 +41,8 @@ export class Outbox {
   private readonly sql: OutboxStatements;
   private readonly encoder: EventEncoder;
   private readonly policy: PressurePolicy;
+  private readonly measurePolicy: MeasurePolicy;
+  private readonly meter: StorageMeter;
   private readonly memory: TransactionalMirror<OutboxMemory>;
   private readonly listeners = new Set<(lastSequence: number) => void>();
   private notifyToken: object | null = null;
@@ -52,6 +56,8 @@ export class Outbox {
     this.encoder = new EventEncoder(config.kioskId);
     const { budgetBytes, warningRatio, criticalRatio, clearRatio, coalesceWindowMs, dropReportIntervalMs } = config;
     this.policy = { budgetBytes, warningRatio, criticalRatio, clearRatio, coalesceWindowMs, dropReportIntervalMs };
+    this.measurePolicy = { measureEveryBytes: config.sizeCheckBytes, measureEveryMs: config.sizeCheckIntervalMs };
+    this.meter = new StorageMeter(store.db, store.path);
     const memory = loadOutboxMemory(store, this.sql);
     noteSequenceFloorGap(store, memory, iso(clock.nowMs()));
     this.memory = new TransactionalMirror(store, memory, copyOutboxMemory);
@@ -65,6 +71,7 @@ export class Outbox {
     store.transaction(() => {
       const recovered = carryOverAfterRecovery(store, outbox.sql, config.kioskId, outbox.memory.edit());
       if (recovered) outbox.appendOne({ type: 'kiosk.store.recovered', data: recovered }, true);
+      outbox.measure(clock.nowMs());
       outbox.updatePressure(clock.nowMs());
     });
     return outbox;
@@ -89,8 +96,10 @@ export class Outbox {
     const encoded = this.encoder.encode(kind, event, sequence, times.timeMs, times.rawMs);
     const { deliveryClass } = kind;
     if (!internal) {
-      const admission = admit(deliveryClass, current.level, times.timeMs, current.lastKept.get(event.type), this.policy);
+      const admission = admit(deliveryClass, this.levelNow(times.timeMs), times.timeMs, current.lastKept.get(event.type), this.policy);
       if (!admission.admit) {
+        // The level the refusal rests on is recorded first, so the drop counts follow it.
+        this.updatePressure(times.timeMs);
         this.recordDrop(admission.reason, event.type, times.timeMs);
         return { kind: 'dropped', reason: admission.reason };
       }
@@ -99,7 +108,8 @@ export class Outbox {
     this.sql.insert.run(sequence, encoded.id, event.type, deliveryClass, times.timeMs, times.rawMs, times.bootId, times.monoMs, bytes, encoded.json);
     const m = this.memory.edit();
     m.nextSequence = sequence + 1;
-    m.usedBytes += bytes;
+    m.eventBytes += bytes;
+    m.appendedSinceMeasure += bytes;
     m.undelivered[deliveryClass] += 1;
     if (deliveryClass === 'telemetry') m.lastKept.set(event.type, times.timeMs);
     this.notifyAfterCommit();
@@ -157,14 +167,38 @@ export class Outbox {
     }
   }
 
+  /** Reads the database's size on disk (see core/outbox/storageUse.ts for when and why). */
+  private measure(nowMs: number): void {
+    const use = this.meter.measure();
+    const m = this.memory.edit();
+    m.measuredBytes = use.usedBytes;
+    m.fileBytes = use.fileBytes;
+    m.measuredAtMs = nowMs;
+    m.appendedSinceMeasure = 0;
+  }
+
+  private usedBytes(): number {
+    const m = this.memory.get();
+    return estimatedUse(m.measuredBytes, m.appendedSinceMeasure);
+  }
+
+  /** The pressure level now, reading the size first when a reading is due (admission decides on it). */
+  private levelNow(nowMs: number): PressureLevel {
+    const m = this.memory.get();
+    if (measureDue(m.appendedSinceMeasure, m.measuredAtMs, nowMs, this.measurePolicy)) this.measure(nowMs);
+    return pressureLevel(this.usedBytes(), m.level, this.policy);
+  }
+
+  /** Records a change of pressure level (as an event) and writes out drop counts when due. */
   private updatePressure(nowMs: number): void {
     const current = this.memory.get();
-    const next = pressureLevel(current.usedBytes, current.level, this.policy);
+    const next = this.levelNow(nowMs);
+    const usedBytes = this.usedBytes();
     const transition = pressureTransition(current.level, next);
     if (transition !== null) {
       this.memory.edit().level = next;
       this.store.setMetaValue(LEVEL_KEY, next);
-      this.appendOne({ type: 'kiosk.outbox.pressure', data: { level: transition, usedBytes: current.usedBytes, budgetBytes: this.config.budgetBytes } }, true);
+      this.appendOne({ type: 'kiosk.outbox.pressure', data: { level: transition, usedBytes, budgetBytes: this.config.budgetBytes } }, true);
     }
     this.maybeReportDrops(nowMs);
   }
@@ -225,7 +259,9 @@ export class Outbox {
         m.prunedThrough = cutoff;
         this.store.setMetaValue(PRUNED_KEY, String(cutoff));
       }
-      m.usedBytes -= bytes;
+      m.eventBytes -= bytes;
+      // Deleted rows free pages: measure now, so pressure can clear at once.
+      this.measure(nowMs);
       this.updatePressure(nowMs);
       return deleted;
     });
@@ -252,7 +288,9 @@ export class Outbox {
       ackedThrough: m.ackedThrough,
       undelivered: { ...m.undelivered },
       oldestUndeliveredTimeMs: oldest,
-      usedBytes: m.usedBytes,
+      usedBytes: this.usedBytes(),
+      fileBytes: m.fileBytes,
+      eventBytes: m.eventBytes,
       budgetBytes: this.config.budgetBytes,
       pressure: m.level,
       pendingDrops: m.pendingDrops,

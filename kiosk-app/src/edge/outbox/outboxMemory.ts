@@ -13,7 +13,16 @@ export interface OutboxMemory {
   ackedThrough: number;
   /** Nothing at or below this is in the outbox any more (pruned, or lost with a damaged store). */
   prunedThrough: number;
-  usedBytes: number;
+  /** Bytes of stored event JSON, delivered and not. */
+  eventBytes: number;
+  /** The database's use on disk at the last measurement (pages in use + WAL; see core/outbox/storageUse). */
+  measuredBytes: number;
+  /** The database and WAL files' whole size at the last measurement (free pages included). */
+  fileBytes: number;
+  /** When it was measured (corrected kiosk time). */
+  measuredAtMs: number;
+  /** Event bytes appended since then, added to the measurement until the next one. */
+  appendedSinceMeasure: number;
   undelivered: Record<DeliveryClass, number>;
   level: PressureLevel;
   pendingDrops: number;
@@ -38,7 +47,12 @@ export function loadOutboxMemory(store: KioskStore, sql: OutboxStatements): Outb
     nextSequence: Math.max(sql.maxSequence.get()?.s ?? 0, ackedThrough) + 1,
     ackedThrough,
     prunedThrough,
-    usedBytes: sql.usedBytes.get()?.b ?? 0,
+    eventBytes: sql.eventBytes.get()?.b ?? 0,
+    // Measured by the outbox as it opens.
+    measuredBytes: 0,
+    fileBytes: 0,
+    measuredAtMs: 0,
+    appendedSinceMeasure: 0,
     undelivered,
     level: (store.meta(LEVEL_KEY) as PressureLevel | undefined) ?? 'normal',
     pendingDrops: drops.reduce((n, d) => n + d.count, 0),

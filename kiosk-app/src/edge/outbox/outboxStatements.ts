@@ -23,7 +23,7 @@ export function outboxStatements(db: Database.Database) {
     ),
     maxSequence: db.prepare<[], { s: number | null }>('SELECT max(sequence) AS s FROM outbox'),
     maxAcked: db.prepare<[], { a: number | null }>('SELECT max(acked_through) AS a FROM outbox_acks'),
-    usedBytes: db.prepare<[], { b: number }>('SELECT coalesce(sum(bytes), 0) AS b FROM outbox'),
+    eventBytes: db.prepare<[], { b: number }>('SELECT coalesce(sum(bytes), 0) AS b FROM outbox'),
     countByClassAbove: db.prepare<[number], { delivery_class: DeliveryClass; n: number }>(
       'SELECT delivery_class, count(*) AS n FROM outbox WHERE sequence > ? GROUP BY delivery_class',
     ),

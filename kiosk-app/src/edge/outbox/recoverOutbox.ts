@@ -37,7 +37,7 @@ export function carryOverAfterRecovery(
   memory.nextSequence = Math.max(memory.nextSequence, memory.ackedThrough + 1);
   for (const row of salvage.rows) {
     sql.insert.run(row.sequence, row.id, row.type, row.delivery_class, row.time_ms, row.raw_time_ms, row.boot_id, row.mono_ms, row.bytes, row.payload);
-    memory.usedBytes += row.bytes;
+    memory.eventBytes += row.bytes;
     memory.undelivered[row.delivery_class] += 1;
     memory.nextSequence = row.sequence + 1;
   }
