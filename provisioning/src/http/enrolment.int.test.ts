@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEndpoints } from '../../../infra/local/src/testEndpoints';
 import type { EnrolmentBody } from '../api/schemas';
@@ -61,6 +62,13 @@ describe('enrolment with one-time tokens', () => {
     expect(Buffer.from(registry.rows[0].public_key_ed25519).toString('base64url')).toBe(id.signingPublicKey);
     const peers = await service.pool.query('SELECT public_key, host(allowed_ip) AS ip FROM atrium.vpn_desired_peers WHERE device_id = $1', [result.deviceId]);
     expect(peers.rows).toEqual([{ public_key: id.wireguardPublicKey, ip: result.vpnAddress }]);
+  });
+
+  it('given a token just created, when its row is read, then only its SHA-256 is stored, never the token itself', async () => {
+    const { token, tokenId } = await ops.createToken({ mallId: mallA, kioskId: 'kiosk-hashed', ttlS: 600 });
+    const row = await service.pool.query('SELECT to_jsonb(t) AS row, token_sha256 FROM atrium.enrolment_tokens t WHERE token_id = $1', [tokenId]);
+    expect(Buffer.from(row.rows[0].token_sha256)).toEqual(createHash('sha256').update(token).digest());
+    expect(JSON.stringify(row.rows[0].row)).not.toContain(token.slice('atr_enrol_'.length));
   });
 
   it('given a used token, when another kiosk presents it, then TOKEN_USED; when the same kiosk repeats, then the same enrolment', async () => {
