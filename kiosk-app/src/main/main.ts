@@ -3,30 +3,36 @@
 import { app, type BrowserWindow } from 'electron';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { fileURLToPath } from 'node:url';
+import { backendArgs } from './backendArgs';
 import { relayBridge } from './bridgeRelay';
+import { kioskBundlePaths } from './kioskBundleLayout';
 import { createKioskWindow } from './kioskWindow';
 import { decideOnCrash, initialCrashPolicyState } from './rendererCrashPolicy';
 import { startBackend } from './startBackend';
-import { relaunchOnBackendExit, updaterBackendArgs, type UpdaterLaunch } from './updaterWiring';
+import { relaunchOnBackendExit, type UpdaterLaunch } from './updaterWiring';
 
 /** Electron main's configuration, validated once at start. */
 const MainConfig = Type.Object({
   production: Type.Boolean(),
   backendEntry: Type.String({ minLength: 1 }),
   preloadPath: Type.String({ minLength: 1 }),
-  backendArgs: Type.Array(Type.String()),
+  rendererDir: Type.String({ minLength: 1 }),
+  kioskArgs: Type.Array(Type.String()),
   appVersion: Type.String({ minLength: 1 }),
   appImagePath: Type.Optional(Type.String({ minLength: 1 })),
 });
 type MainConfig = Static<typeof MainConfig>;
 
 function readConfig(): MainConfig {
+  // Main runs only as its CommonJS bundle (kiosk-app/scripts/build.ts), so __dirname is that
+  // bundle's folder, in the package (app.asar) as in kiosk-app/dist.
+  const bundled = kioskBundlePaths(__dirname);
   const config = {
     production: app.isPackaged,
-    backendEntry: process.env['ATRIUM_BACKEND_ENTRY'] ?? fileURLToPath(new URL('../shell/main.js', import.meta.url)),
-    preloadPath: fileURLToPath(new URL('../preload/preload.cjs', import.meta.url)),
-    backendArgs: process.argv.slice(app.isPackaged ? 1 : 2).filter((a) => a.startsWith('--')),
+    backendEntry: process.env['ATRIUM_BACKEND_ENTRY'] ?? bundled.backendEntry,
+    preloadPath: bundled.preloadPath,
+    rendererDir: bundled.rendererDir,
+    kioskArgs: process.argv.slice(app.isPackaged ? 1 : 2).filter((a) => a.startsWith('--')),
     appVersion: app.getVersion(),
     ...(process.env['APPIMAGE'] ? { appImagePath: process.env['APPIMAGE'] } : {}),
   };
@@ -38,7 +44,8 @@ async function run(config: MainConfig): Promise<void> {
   await app.whenReady();
   // The updater runs in the backend, beside the outbox it records to; main only restarts the app for it.
   const launch: UpdaterLaunch = { appVersion: config.appVersion, packaged: config.production, appImagePath: config.appImagePath };
-  const { child, endpoint } = await startBackend(config.backendEntry, [...config.backendArgs, ...updaterBackendArgs(launch)]);
+  const args = backendArgs({ rendererDir: config.rendererDir, kioskArgs: config.kioskArgs, updater: launch });
+  const { child, endpoint } = await startBackend(config.backendEntry, args);
   child.on('exit', (code) => {
     const relaunch = relaunchOnBackendExit(code, launch, process.argv);
     if (!relaunch) return;

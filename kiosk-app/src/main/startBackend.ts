@@ -4,11 +4,12 @@ import type { BackendEndpoint } from './bridgeRelay';
 
 /**
  * Starts the kiosk backend (the process that hosts the edge core and serves the bridge) as an
- * Electron utility process, and waits for the one JSON line in which it announces its
- * endpoint and per-launch secret. Main stays thin: it never opens the database itself.
+ * Electron utility process with `args` (`backendArgs`, which asks it to announce itself), and
+ * waits for the one JSON line in which it announces its endpoint and per-launch secret. Main
+ * stays thin: it never opens the database itself.
  */
 export function startBackend(entry: string, args: readonly string[]): Promise<{ child: UtilityProcess; endpoint: BackendEndpoint }> {
-  const child = utilityProcess.fork(entry, ['--no-browser', '--announce', ...args], { stdio: 'pipe', serviceName: 'atrium-kiosk-backend' });
+  const child = utilityProcess.fork(entry, [...args], { stdio: 'pipe', serviceName: 'atrium-kiosk-backend' });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`kiosk backend exited with ${code}`)));
     if (!child.stdout) return reject(new Error('kiosk backend has no stdout'));

@@ -17,6 +17,9 @@ Options:
   --data-dir <dir>  an enrolled kiosk data folder: store, kiosk id, gateway and device key are
                     taken from its enrolment.json (written by \`kioskctl enrol\`)
   --port <n>        listen on this port (0 = any free port)
+  --renderer-dir <dir>
+                    serve the renderer from here instead of the config's rendererDir (Electron
+                    main passes the one inside the package)
   --no-browser      do not launch Chromium (Electron main or a test drives the page)
   --announce        print one JSON line {"msg":"bridge listening","url","secret"} on stdout
   --seed-demo       load the demo mall into an empty content cache
@@ -32,6 +35,7 @@ const { values } = parseArgs({
     config: { type: 'string' },
     'data-dir': { type: 'string' },
     port: { type: 'string' },
+    'renderer-dir': { type: 'string' },
     'no-browser': { type: 'boolean', default: false },
     announce: { type: 'boolean', default: false },
     'seed-demo': { type: 'boolean', default: false },
@@ -62,6 +66,7 @@ const config = parseShellConfig({
         },
       }
     : {}),
+  ...(values['renderer-dir'] ? { rendererDir: values['renderer-dir'] } : {}),
   http: { ...(raw['http'] as object), ...(values.port !== undefined ? { port: Number(values.port) } : {}) },
   browser: { ...(raw['browser'] as object), ...(values['no-browser'] ? { launch: false } : {}) },
   ...(values['seed-demo'] ? { seedDemoContent: true } : {}),

@@ -23,18 +23,30 @@ export function testShellConfig(options: { dataDir: string; kioskId: string; gat
   };
 }
 
-/** `kiosk-app/src/shell/main.ts` as a child process, once it announced its bridge. */
+/** How a test starts the shell: a program, the arguments before the shell's own, and where. */
+export interface ShellCommand {
+  file: string;
+  args: readonly string[];
+  cwd: string;
+}
+
+/** The shell's TypeScript entry under tsx, from the repository root (as `npm start` runs it). */
+export const shellFromSource: ShellCommand = { file: join(repoRoot, 'node_modules/.bin/tsx'), args: ['kiosk-app/src/shell/main.ts'], cwd: repoRoot };
+
+/** The shell as a child process, once it announced its bridge. */
 export interface ShellProcess {
   child: ChildProcess;
   /** Resolves with the exit code. */
   exit: Promise<number | null>;
+  /** Where it serves the page and the bridge. */
+  url: string;
   /** Calls the bridge as the page does. */
   call(method: string, input?: unknown): Promise<unknown>;
 }
 
-/** Starts the shell with `args` (add `--announce`) and waits for its "bridge listening" line. */
-export async function startShellProcess(args: readonly string[]): Promise<ShellProcess> {
-  const child = spawn(join(repoRoot, 'node_modules/.bin/tsx'), ['kiosk-app/src/shell/main.ts', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+/** Starts the shell (from source unless `command` says otherwise) with `args` (add `--announce`) and waits for its "bridge listening" line. */
+export async function startShellProcess(args: readonly string[], command: ShellCommand = shellFromSource): Promise<ShellProcess> {
+  const child = spawn(command.file, [...command.args, ...args], { cwd: command.cwd, stdio: ['ignore', 'pipe', 'inherit'] });
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const announced = await new Promise<{ url: string; secret: string }>((resolve, reject) => {
     void exit.then((code) => reject(new Error(`shell exited early with ${code}`)));
@@ -45,5 +57,5 @@ export async function startShellProcess(args: readonly string[]): Promise<ShellP
   });
   const call = async (method: string, input: unknown = {}) =>
     (await fetch(`${announced.url}/bridge/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', [BRIDGE_SECRET_HEADER]: announced.secret }, body: JSON.stringify(input) })).json();
-  return { child, exit, call };
+  return { child, exit, url: announced.url, call };
 }
