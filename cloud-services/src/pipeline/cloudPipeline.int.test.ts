@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findRepoPaths } from '../../../infra/local/src/repoPaths';
 import { deadLetterHeaders } from '@atrium/contracts';
 import { ALL_PROJECTIONS } from '../config/cloudConfig';
 import { runGapAudit } from '../audit/gapAuditService';
@@ -13,6 +16,7 @@ import { viewContents } from '../testing/viewContents';
 import { rebuildView } from '../replay/rebuildView';
 
 const STAGES = [EVENT_STORE_STAGE, ...ALL_PROJECTIONS];
+const execFileAsync = promisify(execFile);
 
 describe('cloud pipeline: event store and every view', () => {
   let kit: CloudTestKit;
@@ -64,6 +68,18 @@ describe('cloud pipeline: event store and every view', () => {
       expect(await viewContents(kit, name)).toEqual(live);
     }
   }, 300_000);
+
+  it('given the live views, when ops rebuild one with the replay command and --swap, then it reports its progress and the swapped view equals the live one', async () => {
+    const name = 'store-popularity';
+    const live = await viewContents(kit, name);
+    const { stdout, stderr } = await execFileAsync(process.execPath, ['--import', 'tsx', 'cloud-services/src/replay/replayCli.ts', '--view', name, '--swap', '--json'], {
+      cwd: findRepoPaths().root,
+      env: { ...process.env, ...kit.env },
+    });
+    expect(JSON.parse(stdout.trim())).toMatchObject({ projection: name, events: 320, kiosks: 4, swapped: true });
+    expect(stderr).toMatch(/rebuilding store-popularity: \d+ kiosks, \d+ events/);
+    expect(await viewContents(kit, name)).toEqual(live);
+  }, 120_000);
 
   it('given a record that fails validation, when consumed, then it goes to the dead-letter topic with its reason and the consumer moves on', async () => {
     const kioskId = 'mall-09-k001';

@@ -44,7 +44,12 @@ async function* storedEvents(connections: CloudConnections): AsyncGenerator<Vali
  * the writer catch up (gap audit): the swapped view continues from the rebuilt watermarks, and the
  * consumer from its committed offsets, skipping whatever the rebuild already applied.
  */
-export async function rebuildView(name: ProjectionName, config: CloudConfig, connections: CloudConnections, options: { swap: boolean }): Promise<RebuildReport> {
+export async function rebuildView(
+  name: ProjectionName,
+  config: CloudConfig,
+  connections: CloudConnections,
+  options: { swap: boolean; onProgress?: (done: { kiosks: number; events: number }) => void },
+): Promise<RebuildReport> {
   const named = projectionNamed(name);
   const kiosks = new Set<string>();
   let events = 0;
@@ -62,6 +67,7 @@ export async function rebuildView(name: ProjectionName, config: CloudConfig, con
       batch.forEach((e) => kiosks.add(e.kioskid));
       events += batch.length;
       await applyAboveWatermark(pool, projection, { schema, table: rebuildTables(schema), watermarkKey }, batch);
+      options.onProgress?.({ kiosks: kiosks.size, events });
     }
     if (options.swap) {
       await inTransaction(pool, async (client) => {
@@ -88,6 +94,7 @@ export async function rebuildView(name: ProjectionName, config: CloudConfig, con
       batch.forEach((e) => kiosks.add(e.kioskid));
       events += batch.length;
       await projection.apply(db, target, batch);
+      options.onProgress?.({ kiosks: kiosks.size, events });
     }
     if (options.swap) {
       // FerretDB 1.24 has no renameCollection dropTarget: move the live one aside, then rename.
