@@ -1,5 +1,7 @@
-import type { ErrorCode } from '@atrium/contracts';
 import { fullJitterDelayMs, type BackoffPolicy } from './backoff';
+import { isTransient, jitteredWaitMs, syncErrorOf, transientRetryDelayMs, type SyncError, type SyncErrorCode, type UploadFailure } from './syncFailure';
+
+export { isTransient, type LocalSyncErrorCode, type SyncError, type SyncErrorCode, type UploadFailure } from './syncFailure';
 
 /**
  * The upload loop as a pure state machine: `decide(state, now)` says what to do next,
@@ -18,26 +20,6 @@ export interface SyncPolicy {
   blockedRetryMs: number;
   /** A server's `Retry-After` is honoured up to this much. */
   maxRetryAfterMs: number;
-}
-
-/** Codes the kiosk itself gives to failures that carry no problem code from the server. */
-export type LocalSyncErrorCode = 'NETWORK' | 'TIMEOUT' | 'REPLY_INVALID' | 'NO_PROGRESS' | 'HTTP_ERROR' | 'LOCAL_FAILURE';
-
-/** A failure's code: a catalogued problem code from the gateway, or a local one. */
-export type SyncErrorCode = ErrorCode | LocalSyncErrorCode;
-
-/** How one upload attempt failed. */
-export type UploadFailure =
-  | { kind: 'network'; code: 'NETWORK' | 'TIMEOUT'; detail: string }
-  | { kind: 'http'; status: number; code: SyncErrorCode; detail: string; retryAfterMs?: number }
-  | { kind: 'invalid-reply'; code: 'REPLY_INVALID'; detail: string };
-
-/** The last error, as the status shows it. */
-export interface SyncError {
-  code: SyncErrorCode;
-  status?: number;
-  detail: string;
-  at: number;
 }
 
 /** A head batch that keeps failing with a client-side error. */
@@ -112,38 +94,20 @@ export function decide(state: SyncState, now: number): SyncCommand {
 
 const TOO_LARGE = new Set<SyncErrorCode>(['BODY_TOO_LARGE', 'BODY_DECOMPRESSED_TOO_LARGE', 'BATCH_TOO_MANY_EVENTS']);
 
-/** True when retrying the same bytes later may succeed (network, 5xx, 408, 429, garbled reply). */
-export function isTransient(failure: UploadFailure): boolean {
-  switch (failure.kind) {
-    case 'network':
-    case 'invalid-reply':
-      return true;
-    case 'http':
-      return failure.status >= 500 || failure.status === 408 || failure.status === 429;
-    default: {
-      const never: never = failure;
-      return never;
-    }
-  }
-}
-
 function failed(state: SyncState, failure: UploadFailure, at: number, random: number, policy: SyncPolicy): SyncState {
   const inFlight = state.inFlight;
   const from = inFlight?.from ?? state.ackedThrough + 1;
   const sent = inFlight ? inFlight.to - inFlight.from + 1 : state.batchLimit;
-  const status = failure.kind === 'http' ? failure.status : undefined;
   const base: SyncState = {
     ...state,
     inFlight: null,
     consecutiveFailures: state.consecutiveFailures + 1,
     link: failure.kind === 'network' ? 'offline' : 'online',
     lastContactAt: failure.kind === 'network' ? state.lastContactAt : at,
-    lastError: { code: failure.code, ...(status !== undefined ? { status } : {}), detail: failure.detail, at },
+    lastError: syncErrorOf(failure, at),
   };
   if (isTransient(failure)) {
-    const jitter = fullJitterDelayMs(policy.backoff, base.consecutiveFailures, random);
-    const retryAfter = failure.kind === 'http' && failure.retryAfterMs !== undefined ? Math.min(failure.retryAfterMs, policy.maxRetryAfterMs) : 0;
-    return { ...base, notBefore: at + Math.max(jitter, retryAfter) };
+    return { ...base, notBefore: at + transientRetryDelayMs(failure, base.consecutiveFailures, random, policy.backoff, policy.maxRetryAfterMs) };
   }
   // A batch too large for the gateway: halve it and try again at once (at most log2 steps).
   if (TOO_LARGE.has(failure.code) && sent > 1) {
@@ -153,9 +117,7 @@ function failed(state: SyncState, failure: UploadFailure, at: number, random: nu
   const failures = sameHead ? state.head!.failures + 1 : 1;
   const blocked = failures >= policy.headFailureLimit;
   const head: HeadTrouble = { from, failures, code: failure.code, since: sameHead ? state.head!.since : at, blocked };
-  const delay = blocked
-    ? Math.floor(policy.blockedRetryMs * (0.5 + random / 2))
-    : fullJitterDelayMs(policy.backoff, base.consecutiveFailures, random);
+  const delay = blocked ? jitteredWaitMs(policy.blockedRetryMs, random) : fullJitterDelayMs(policy.backoff, base.consecutiveFailures, random);
   return { ...base, head, notBefore: at + delay };
 }
 

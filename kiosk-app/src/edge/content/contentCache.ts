@@ -48,6 +48,14 @@ export class ContentCache {
     return this.feed.applyPage(page, options);
   }
 
+  /**
+   * Replaces the whole cache with a full pull of the feed (pages in order, from no cursor), in
+   * one transaction: the old content is served until it commits, and stays if anything fails.
+   */
+  replaceContent(pages: readonly unknown[], options: ApplyContentPageOptions = {}): ContentPageApplied {
+    return this.feed.replaceAll(pages, options);
+  }
+
   /** The cursor to pull from next (null before the first page). */
   currentCursor(): string | null {
     return this.feed.position().cursor;

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { AtriumError } from '@atrium/contracts';
-import { ContentWriter } from './contentWriter';
+import { AtriumError, type ContentPage } from '@atrium/contracts';
+import { ContentWriter, contentTables } from './contentWriter';
 import { parseContentPage } from './contentPageValidation';
 
 /** Where the kiosk stands in the content feed: what the sync client sends on its next pull. */
@@ -70,6 +70,29 @@ export class ContentFeed {
   }
 
   /**
+   * Replaces the whole content cache with a full pull of the feed (its pages in order, from no
+   * cursor), for when the gateway refused the stored cursor. Every page is validated and the
+   * chain of cursors checked before anything is written; then, in one transaction, every
+   * content row goes and the pages are applied, with the last page's `nextCursor` and the
+   * last response's ETag. Until that transaction commits the old content is what is served,
+   * and a failure anywhere leaves it (and the old cursor) untouched.
+   */
+  replaceAll(input: readonly unknown[], options: ApplyContentPageOptions = {}): ContentPageApplied {
+    const pages = input.map((page) => parseContentPage(page));
+    const last = pages.at(-1);
+    if (!last) throw new AtriumError('VALIDATION_FAILED', 'a full content pull needs at least one page');
+    pages.forEach((page, i) => {
+      const expected = i === 0 ? '' : pages[i - 1]!.nextCursor;
+      if (page.cursor !== expected) throw new AtriumError('CONFLICT', `full content pull: page ${i} starts at cursor "${page.cursor}", expected "${expected}"`);
+    });
+    return this.store.transaction((): ContentPageApplied => {
+      for (const table of [...Object.values(contentTables), 'content_store_categories']) this.store.db.prepare(`DELETE FROM ${table}`).run();
+      this.store.db.prepare("INSERT INTO content_store_search (content_store_search) VALUES ('delete-all')").run();
+      return this.write(pages, options);
+    });
+  }
+
+  /**
    * Validates and applies one page of the feed (as it came off the wire). Throws
    * VALIDATION_FAILED (naming the item and field) for an invalid page and CONFLICT for a page
    * that does not continue from the stored cursor; in both cases nothing changes. Deletes are
@@ -82,14 +105,24 @@ export class ContentFeed {
       if (cursor !== null && page.cursor !== cursor) {
         throw new AtriumError('CONFLICT', `content page starts at cursor "${page.cursor}" but the kiosk is at "${cursor}"`);
       }
-      const writer = new ContentWriter(this.store.db);
-      let upserted = 0;
-      let deleted = 0;
+      return this.write([page], options);
+    });
+  }
+
+  /** Writes validated pages in order, then the last one's cursor (inside the caller's transaction). */
+  private write(pages: readonly ContentPage[], options: ApplyContentPageOptions): ContentPageApplied {
+    const writer = new ContentWriter(this.store.db);
+    let upserted = 0;
+    let deleted = 0;
+    let items = 0;
+    for (const page of pages) {
+      items += page.upserts.length;
       for (const item of page.upserts) if (writer.upsert(item)) upserted++;
       for (const d of page.deletes) if (writer.delete(d.kind, d.id)) deleted++;
-      writer.finish();
-      this.writeRow.run(page.nextCursor, options.etag ?? null, (options.appliedAt ?? new Date()).toISOString(), randomUUID());
-      return { cursor: page.nextCursor, contentVersion: this.position().contentVersion, upserted, staleSkipped: page.upserts.length - upserted, deleted };
-    });
+    }
+    writer.finish();
+    const cursor = pages.at(-1)!.nextCursor;
+    this.writeRow.run(cursor, options.etag ?? null, (options.appliedAt ?? new Date()).toISOString(), randomUUID());
+    return { cursor, contentVersion: this.position().contentVersion, upserted, staleSkipped: items - upserted, deleted };
   }
 }

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { demoMall, type CatalogueEvent } from '@atrium/contracts';
 import type { ClockSource } from '../clock/kioskClock';
+import type { OutboxConfig } from './outboxConfig';
 import { ContentCache } from '../content';
 import { openTestKiosk, tempDataDir, type TestKiosk } from '../testing/testKiosk';
 import { directorySearched, heartbeat, offerClaimed } from '../testing/sampleEvents';
@@ -32,17 +33,23 @@ function scriptedClock(): ClockSource & { advance(ms: number): void } {
   return { bootId: 'test-boot', monoMs: () => now, wallMs: () => now, advance: (ms) => void (now += ms) };
 }
 
+/** A kiosk on a fresh data folder with a scripted clock and this outbox budget. */
+function kioskWithBudget(budgetBytes: number, outbox: Partial<OutboxConfig> = {}): { dir: string; clock: ReturnType<typeof scriptedClock>; k: TestKiosk } {
+  const t = tempDataDir();
+  const clock = scriptedClock();
+  const k = openTestKiosk(t.dir, { clockSource: clock, outbox: { budgetBytes, dropReportIntervalMs: 24 * 3600_000, ...outbox } });
+  cleanups.push(t.remove, () => k.close());
+  return { dir: t.dir, clock, k };
+}
+
 function onDisk(k: TestKiosk): number {
   return statSync(k.store.path).size + (statSync(`${k.store.path}-wal`, { throwIfNoEntry: false })?.size ?? 0);
 }
 
 describe('storage pressure', () => {
   it('given an outbox filled past its budget on disk, then every business event is kept, telemetry is refused before it takes a sequence, and the drops are recorded with exact counts', () => {
-    const t = tempDataDir();
-    const clock = scriptedClock();
     const budgetBytes = 8 * MiB;
-    const k = openTestKiosk(t.dir, { clockSource: clock, outbox: { budgetBytes, coalesceWindowMs: 60_000, dropReportIntervalMs: 24 * 3600_000 } });
-    cleanups.push(t.remove, () => k.close());
+    const { dir, clock, k } = kioskWithBudget(budgetBytes, { coalesceWindowMs: 60_000 });
     const expectedDrops: Record<string, Record<string, number>> = {};
     let businessAppended = 0;
     let criticalFor = 0;
@@ -106,7 +113,7 @@ describe('storage pressure', () => {
 
     // and: what is counted is the real file (read again at open, once closing has checkpointed the WAL into it)
     k.close();
-    const reopened = openTestKiosk(t.dir, { clockSource: clock, outbox: { budgetBytes } });
+    const reopened = openTestKiosk(dir, { clockSource: clock, outbox: { budgetBytes } });
     cleanups.push(() => reopened.close());
     const pages = reopened.store.db.prepare('SELECT page_size * freelist_count AS free FROM pragma_page_size(), pragma_freelist_count()').get() as { free: number };
     expect(reopened.outbox.stats().fileBytes).toBe(onDisk(reopened));
@@ -114,11 +121,8 @@ describe('storage pressure', () => {
   });
 
   it('given a database grown by the content cache, then at the next size reading telemetry is refused although the events alone are far below the budget', () => {
-    const t = tempDataDir();
-    const clock = scriptedClock();
     const budgetBytes = 4 * MiB;
-    const k = openTestKiosk(t.dir, { clockSource: clock, outbox: { budgetBytes, sizeCheckIntervalMs: 60_000, dropReportIntervalMs: 24 * 3600_000 } });
-    cleanups.push(t.remove, () => k.close());
+    const { clock, k } = kioskWithBudget(budgetBytes, { sizeCheckIntervalMs: 60_000 });
     expect(k.outbox.append(heartbeat(1)).kind).toBe('appended');
 
     // given: the whole demo mall arrives in the content cache, in the same database file

@@ -1,10 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { AtriumError } from '@atrium/contracts';
 import { decide, evolve, initialSyncState, type SyncCommand, type SyncPolicy, type SyncState, type UploadFailure } from '../../core/sync/syncMachine';
 import { syncStatusOf, type SyncStatus } from '../../core/sync/syncStatus';
 import type { Outbox } from '../outbox/outbox';
 import type { BatchUploader } from './httpBatchUploader';
+import { SyncLoop } from './syncLoop';
 
 /** Tuning of the sync loop. */
 export const SyncClientConfig = Type.Object({
@@ -43,8 +43,7 @@ export class SyncClient {
   readonly config: SyncClientConfig;
   private readonly policy: SyncPolicy;
   private state: SyncState;
-  private running = false;
-  private wake: (() => void) | null = null;
+  private readonly loop = new SyncLoop('sync');
   private readonly random: () => number;
 
   constructor(private readonly options: SyncClientOptions) {
@@ -63,7 +62,7 @@ export class SyncClient {
     this.state = initialSyncState(ackedThrough, lastSequence, this.policy);
     options.outbox.onCommitted((lastSequence) => {
       this.state = evolve(this.state, { type: 'appended', lastSequence }, this.policy);
-      this.wake?.();
+      this.loop.wake();
     });
   }
 
@@ -117,59 +116,38 @@ export class SyncClient {
    * Runs the loop until `signal` aborts. Only one loop may run at a time (a second call is
    * refused with CONFLICT). Resolves once the loop has stopped cleanly.
    */
-  async run(signal: AbortSignal): Promise<void> {
-    if (this.running) throw new AtriumError('CONFLICT', 'The sync loop is already running');
-    this.running = true;
-    try {
-      while (!signal.aborted) {
-        const step = await this.syncOnce(signal);
-        switch (step.kind) {
-          case 'wait':
-            await this.sleep(step.until - this.now(), signal);
-            break;
-          case 'idle':
-          case 'busy':
-            await this.sleep(this.config.idlePollMs, signal);
-            break;
-          case 'uploaded':
-          case 'failed':
-          case 'aborted':
-            break;
-          default: {
-            const never: never = step;
-            throw new Error(`Unexpected step ${JSON.stringify(never)}`);
-          }
-        }
-      }
-    } finally {
-      this.running = false;
-    }
+  run(signal: AbortSignal): Promise<void> {
+    return this.loop.run(signal, async () => this.waitAfter(await this.syncOnce(signal)));
   }
 
-  private sleep(ms: number, signal: AbortSignal): Promise<void> {
-    if (ms <= 0 || signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        this.wake = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-      this.wake = done;
-    });
+  /** How long the loop sleeps after a step. */
+  private waitAfter(step: SyncStep): number {
+    switch (step.kind) {
+      case 'wait':
+        return step.until - this.now();
+      case 'idle':
+      case 'busy':
+        return this.config.idlePollMs;
+      case 'uploaded':
+      case 'failed':
+      case 'aborted':
+        return 0;
+      default: {
+        const never: never = step;
+        throw new Error(`Unexpected step ${JSON.stringify(never)}`);
+      }
+    }
   }
 
   /** Asks for a sync now (technician, urgent channel `sync-now`): lifts backoff and a blocked head once. */
   requestSync(): void {
     this.state = evolve(this.state, { type: 'syncRequested', at: this.now() }, this.policy);
-    this.wake?.();
+    this.loop.wake();
   }
 
   /** True while `run` is looping. */
   isRunning(): boolean {
-    return this.running;
+    return this.loop.isRunning();
   }
 
   /** Status for the kiosk UI and technicians. */
