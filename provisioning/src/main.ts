@@ -2,11 +2,26 @@
 // see provisioning/README.md).
 import { pino } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { loadServiceConfig } from './config/serviceConfig';
+import { configHelp } from './config/loadConfig';
+import { loadServiceConfig, SERVICE_ENV, ServiceConfig } from './config/serviceConfig';
 import { openPool } from './db/pgPool';
 import { buildApp } from './http/buildApp';
 
+const HELP = `atrium provisioning service: enrolment tokens, kiosk enrolment, VPN addresses, approvals
+
+Usage: tsx provisioning/src/main.ts [--help]
+
+Configuration comes from the environment:
+${configHelp(ServiceConfig, SERVICE_ENV)}
+
+Routes: see GET /openapi.json, or provisioning/README.md.
+`;
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(HELP);
+    return;
+  }
   const config = loadServiceConfig(process.env);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });

@@ -20,3 +20,19 @@ export function loadConfig<T extends TObject>(schema: T, names: Record<keyof Sta
   }
   return value as Static<T>;
 }
+
+/**
+ * The environment variables of a configuration, one line each with its type and default, for
+ * `--help`: the same schema that validates the configuration describes it.
+ */
+export function configHelp<T extends TObject>(schema: T, names: Record<keyof Static<T> & string, string>): string {
+  const required = new Set(schema.required ?? []);
+  const rows = (Object.entries(names) as [string, string][]).map(([key, variable]) => {
+    const property = schema.properties[key] as { type?: string; anyOf?: { const?: unknown }[]; default?: unknown } | undefined;
+    const type = property?.anyOf ? property.anyOf.map((p) => String(p.const)).join('|') : (property?.type ?? 'string');
+    const note = required.has(key) && property?.default === undefined ? 'required' : property?.default !== undefined ? `default ${String(property.default)}` : 'optional';
+    return [variable, type, note] as const;
+  });
+  const width = Math.max(...rows.map(([variable]) => variable.length));
+  return rows.map(([variable, type, note]) => `  ${variable.padEnd(width)}  ${type} (${note})`).join('\n');
+}

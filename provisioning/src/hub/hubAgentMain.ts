@@ -1,8 +1,20 @@
 // The hub agent, run on the WireGuard hub host: `tsx provisioning/src/hub/hubAgentMain.ts`
 // (configuration from the environment, see provisioning/README.md).
 import { pino } from 'pino';
-import { loadHubAgentConfig } from '../config/hubAgentConfig';
+import { HUB_AGENT_ENV, HubAgentConfig, loadHubAgentConfig } from '../config/hubAgentConfig';
+import { configHelp } from '../config/loadConfig';
 import { startHubAgent } from './hubAgent';
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(`atrium hub agent: keeps the WireGuard hub's peers equal to the enrolled kiosks in PostgreSQL
+
+Usage: tsx provisioning/src/hub/hubAgentMain.ts [--help]   (as root, on the hub host)
+
+Configuration comes from the environment:
+${configHelp(HubAgentConfig, HUB_AGENT_ENV)}
+`);
+  process.exit(0);
+}
 
 const config = loadHubAgentConfig(process.env);
 const log = pino({ level: config.logLevel, base: { service: 'atrium-hub-agent', hubId: config.hubId } });
