@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backendArgs } from './backendArgs';
+import { backendArgs, kioskArgsOf } from './backendArgs';
 
 describe('the backend command line', () => {
   it('given a packaged AppImage started with a config, then the backend shows no browser, announces itself, serves the packaged renderer, and gets the kiosk and updater options', () => {
@@ -18,6 +18,14 @@ describe('the backend command line', () => {
       '1.4.0',
       '--self-update',
       '/opt/atrium/Atrium.AppImage',
+    ]);
+  });
+
+  it('given the app started with Chromium switches beside the kiosk options, then only the kiosk options reach the backend', () => {
+    expect(kioskArgsOf(['--no-sandbox', '--config=/etc/atrium/kiosk.json', '--enable-logging', '--data-dir=/var/lib/atrium', '--seed-demo', '--configure-me'])).toEqual([
+      '--config=/etc/atrium/kiosk.json',
+      '--data-dir=/var/lib/atrium',
+      '--seed-demo',
     ]);
   });
 });

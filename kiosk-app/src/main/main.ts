@@ -3,7 +3,7 @@
 import { app, type BrowserWindow } from 'electron';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { backendArgs } from './backendArgs';
+import { backendArgs, kioskArgsOf } from './backendArgs';
 import { relayBridge } from './bridgeRelay';
 import { kioskBundlePaths } from './kioskBundleLayout';
 import { createKioskWindow } from './kioskWindow';
@@ -32,7 +32,7 @@ function readConfig(): MainConfig {
     backendEntry: process.env['ATRIUM_BACKEND_ENTRY'] ?? bundled.backendEntry,
     preloadPath: bundled.preloadPath,
     rendererDir: bundled.rendererDir,
-    kioskArgs: process.argv.slice(app.isPackaged ? 1 : 2).filter((a) => a.startsWith('--')),
+    kioskArgs: kioskArgsOf(process.argv.slice(app.isPackaged ? 1 : 2)),
     appVersion: app.getVersion(),
     ...(process.env['APPIMAGE'] ? { appImagePath: process.env['APPIMAGE'] } : {}),
   };
