@@ -2,9 +2,10 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { kioskBundleFiles } from '../../../kiosk-app/src/main/kioskBundleLayout';
 
 const kioskApp = fileURLToPath(new URL('../../../kiosk-app/', import.meta.url));
-const dist = join(kioskApp, 'dist');
+const dist = join(kioskApp, 'dist', kioskBundleFiles.renderer);
 
 function newest(dir: string): number {
   return readdirSync(dir, { withFileTypes: true }).reduce((max, entry) => {

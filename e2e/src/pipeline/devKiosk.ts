@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { findRepoPaths } from '../../../infra/local/src/repoPaths';
+import { buildRenderer } from '../kiosk/buildRenderer';
 import { provisionDevice, simulatedIdentity } from './provisionDevice';
 
 const HELP = `Usage: tsx e2e/src/pipeline/devKiosk.ts [options]
@@ -62,7 +63,6 @@ function main(): void {
           gateway: { url: gatewayUrl, deviceId: identity.deviceId, deviceKeyPath: identity.keyPath },
         },
         http: { port: 8480 },
-        rendererDir: join(root, 'kiosk-app', 'dist'),
         kiosk: {},
         loyalty: { publicKey: Buffer.from(loyaltyKey, 'base64url').toString('base64'), keyId: 'dev-cloud' },
         technician: { pinSha256: createHash('sha256').update('2468').digest('hex') },
@@ -71,8 +71,10 @@ function main(): void {
       };
       writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
     }
-    const config = JSON.parse(readFileSync(configPath, 'utf8')) as { edge: { gateway: { url: string } } };
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as { edge: { gateway: { url: string } }; rendererDir: string };
     config.edge.gateway.url = gatewayUrl;
+    // Built when its sources changed (a fresh clone has no build yet).
+    config.rendererDir = await buildRenderer();
     writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
     const args = ['--import', 'tsx', 'kiosk-app/src/shell/main.ts', '--config', configPath, '--port', values.port ?? '8480', '--seed-demo', ...(launch ? [] : ['--no-browser'])];
     const shell = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });

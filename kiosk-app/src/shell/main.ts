@@ -9,7 +9,7 @@ import { startKioskShell, type KioskShell } from './startKioskShell';
 const HELP = `Usage: tsx kiosk-app/src/shell/main.ts --config <file.json> [options]
 
 Hosts the kiosk's edge core (store, outbox, sync, content cache), serves the built renderer
-(kiosk-app/dist, made by \`npx vite build -c kiosk-app/vite.config.ts\`) and the bridge on
+(kiosk-app/dist/renderer, made by \`npx vite build -c kiosk-app/vite.config.ts\`) and the bridge on
 127.0.0.1, and keeps Debian Chromium up in --kiosk --app mode.
 
 Options:

@@ -14,7 +14,7 @@ export function testShellConfig(options: { dataDir: string; kioskId: string; gat
   return {
     edge: { store: { dataDir: options.dataDir }, outbox: { kioskId: options.kioskId }, sync: {}, gateway: { url: options.gatewayUrl, deviceId: options.deviceId, deviceKeyPath: options.deviceKeyPath } },
     http: {},
-    rendererDir: join(repoRoot, 'kiosk-app/dist'),
+    rendererDir: join(repoRoot, 'kiosk-app/dist/renderer'),
     kiosk: {},
     loyalty: { publicKey: rawX25519(generateKeyPairSync('x25519').publicKey).toString('base64'), keyId: 'k' },
     technician: { pinSha256: createHash('sha256').update('0000').digest('hex') },
