@@ -140,4 +140,42 @@ describe('applying content pages', () => {
     expect(cache.categories().find((c) => c.id === categoryId)!.storeCount).toBe(countBefore - 1);
     expect(cache.storeDetail(someStore.id, new Date())).toBeNull();
   });
+
+  describe('replacing the whole cache with a full pull', () => {
+    beforeEach(() => {
+      cache.applyContentPage(contentPage(small(), { nextCursor: 'old-9' }), { etag: '"old"' });
+      // The old store also had an item the new one holds, at a version the new one has not reached.
+      const renamed = { ...freshStore, version: 5, body: { ...freshStore.body, name: 'Old name' } };
+      cache.applyContentPage(contentPage([{ kind: 'category', id: 'ghost', version: 7, body: { id: 'ghost', name: { en: 'Ghost' } } }, renamed], { cursor: 'old-9', nextCursor: 'old-10' }));
+    });
+
+    const fresh = demoMall({ stores: 12, offers: 3, seed: 99 });
+    const freshStore = fresh.find((u) => u.kind === 'store')!;
+    const fullPull = () => [contentPage(fresh.slice(0, 20), { cursor: '', nextCursor: 'n1', hasMore: true }), contentPage(fresh.slice(20), { cursor: 'n1', nextCursor: 'n2' })];
+
+    it('given the pages of a full pull, then the cache holds exactly them, at the last cursor, with stale and newer-versioned items gone, in one new version', () => {
+      const version = cache.feedPosition().contentVersion;
+      const result = cache.replaceContent(fullPull(), { etag: '"n2"' });
+      expect(result).toMatchObject({ cursor: 'n2', contentVersion: version + 1, upserted: fresh.length, staleSkipped: 0 });
+      expect(cache.feedPosition()).toMatchObject({ cursor: 'n2', etag: '"n2"', contentVersion: version + 1 });
+      const held = Object.entries(contentTables).flatMap(([kind, t]) => (store.db.prepare(`SELECT id FROM ${t}`).all() as { id: string }[]).map((r) => `${kind}/${r.id}`));
+      expect(held.sort()).toEqual(fresh.map((u) => `${u.kind}/${u.id}`).sort());
+      expect(cache.storeDetail(freshStore.id, new Date())?.store.name).toBe(freshStore.body['name']);
+      expect(cache.searchStores(String(freshStore.body['name'])).map((h) => h.id)).toContain(freshStore.id);
+      expect(cache.searchStores('old name')).toEqual([]);
+      expect(store.db.prepare("SELECT count(*) AS n FROM content_store_search_terms WHERE term = 'ghost'").get()).toEqual({ n: 0 });
+    });
+
+    it.each([
+      ['pages that do not chain', () => [contentPage(fresh.slice(0, 20), { cursor: '', nextCursor: 'n1', hasMore: true }), contentPage(fresh.slice(20), { cursor: 'nX', nextCursor: 'n2' })], 'CONFLICT'],
+      ['a first page that is not the start of the feed', () => [contentPage(fresh, { cursor: 'n0', nextCursor: 'n1' })], 'CONFLICT'],
+      ['one invalid item on the last page', () => [contentPage(fresh.slice(0, 20), { cursor: '', nextCursor: 'n1', hasMore: true }), contentPage([{ kind: 'category', id: 'a', version: 1, body: { id: 'b', name: { en: 'A' } } }], { cursor: 'n1', nextCursor: 'n2' })], 'VALIDATION_FAILED'],
+      ['no pages at all', () => [], 'VALIDATION_FAILED'],
+    ] as Array<[string, () => unknown[], string]>)('given %s, then the full pull is refused and nothing changes', (_, pages, code) => {
+      const before = snapshot(store);
+      const err = thrown(() => cache.replaceContent(pages()));
+      expect(isAtriumError(err) && err.code).toBe(code);
+      expect(snapshot(store)).toEqual(before);
+    });
+  });
 });
