@@ -15,7 +15,7 @@ export const OutboxConfig = Type.Object({
   coalesceWindowMs: Type.Integer({ minimum: 0, default: 60_000 }),
   dropReportIntervalMs: Type.Integer({ minimum: 0, default: 60 * 60 * 1000 }),
   /** The database's size is read again after this many bytes of events were appended since the last reading… */
-  sizeCheckBytes: Type.Integer({ minimum: 1, default: 64 * 1024 }),
+  sizeCheckBytes: Type.Integer({ minimum: 1, default: 256 * 1024 }),
   /** …or after this long (the content cache grows the file without appending); also after every prune. */
   sizeCheckIntervalMs: Type.Integer({ minimum: 0, default: 60_000 }),
   /** Delivered events are kept this long for diagnostics, then pruned (sooner under pressure). */
