@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as forward, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -94,18 +95,25 @@ describe('a kiosk whose content cursor the gateway refuses', () => {
     return [live.rows.map((r) => `${r.kind}/${r.id}@${r.version}`).sort(), kiosk.sort()];
   }
 
+  /** The kiosk's data folder with the registered device's key in it, as provisioning leaves it. */
+  function kioskDataDir(privateKey: KeyObject): { dir: string; keyPath: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'atrium-content-resync-'));
+    const keyPath = join(dir, 'device-key.pem');
+    writeFileSync(keyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    return { dir, keyPath };
+  }
+
   beforeAll(async () => {
     pool = new pg.Pool({ connectionString: pgUrl, max: 3 });
+    const device = await registerDevice(pool, kioskId, { deviceId: `dev-${kioskId}` });
+    ({ deviceId } = device);
+    const data = kioskDataDir(device.privateKey);
+    dataDir = data.dir;
     gateway = await startTestGateway({ producer: 'kafkajs' });
     tap = new FeedTap(new URL(gateway.kioskUrl));
-    const url = await tap.listen();
-    const key = await registerDevice(pool, kioskId, { deviceId: `dev-${kioskId}` });
-    deviceId = key.deviceId;
-    dataDir = mkdtempSync(join(tmpdir(), 'atrium-content-resync-'));
-    const deviceKeyPath = join(dataDir, 'device-key.pem');
-    writeFileSync(deviceKeyPath, key.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    const gatewaySettings = { url: await tap.listen(), deviceId, deviceKeyPath: data.keyPath };
     const contentSync = { pageLimit: 1_000, pollIntervalMs: 3_600_000, backoffBaseMs: 100, backoffCapMs: 1_000 };
-    edge = openKioskEdge(parseKioskEdgeConfig({ store: { dataDir, synchronous: 'NORMAL' }, outbox: { kioskId }, sync: {}, contentSync, gateway: { url, deviceId, deviceKeyPath } }));
+    edge = openKioskEdge(parseKioskEdgeConfig({ store: { dataDir, synchronous: 'NORMAL' }, outbox: { kioskId }, sync: {}, contentSync, gateway: gatewaySettings }));
     content = new ContentCache(edge.store, { kioskId });
     await upsertContent(pool, demoMall()); // idempotent: as the seed command loads it
     await upsertContent(pool, [{ kind: 'category', id: categoryId, version: 1, body: { id: categoryId, name: { en: 'Resync test' } } }, storeItem(`${prefix}-s1`, 'Resync store')]);
