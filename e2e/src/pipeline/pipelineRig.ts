@@ -119,7 +119,14 @@ export async function startPipelineRig(options: PipelineRigOptions): Promise<Pip
       })
     : null;
   if (projections) cloud.spec.args = [...(cloud.spec.args ?? []), '--projections', 'none'];
-  await Promise.all([gateway.start(), cloud.start(), projections?.start()]);
+  const started = await Promise.allSettled([gateway.start(), cloud.start(), projections?.start()]);
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    // The caller never gets a rig to stop: whatever did start must not outlive the test run.
+    await Promise.allSettled([gateway.stop(), cloud.stop(), projections?.stop()]);
+    await stores.cleanup();
+    throw failed.reason;
+  }
   const pool = new pg.Pool({ connectionString: options.endpoints.postgresUrl, max: 2 });
   pool.on('error', () => undefined);
   const audit = await openAuditClients(stores.targets);
