@@ -102,6 +102,9 @@ describe('kiosks enrol with kioskctl and talk to the sync gateway through their 
     const parsed = JSON.parse(status.stdout);
     expect(parsed).toMatchObject({ enrolled: true, kioskId: 'kiosk-1', tunnel: { interfaceUp: true, routedThroughTunnel: true }, gateway: { reachable: true }, hardwareMatches: true, keyFilesPrivate: true });
     expect(parsed.tunnel.handshakeAgeS).toBeGreaterThanOrEqual(0);
+    // The enrolment's gateway check went through the tunnel, so bytes moved both ways.
+    expect(parsed.tunnel.rxBytes).toBeGreaterThan(0);
+    expect(parsed.tunnel.txBytes).toBeGreaterThan(0);
     expect(typeof parsed.clockOffsetMs).toBe('number');
     expect(parsed.disk.freeBytes).toBeGreaterThan(0);
 
