@@ -2,10 +2,11 @@ import cassandra from 'cassandra-driver';
 import type { ValidEvent } from '@atrium/contracts';
 import type { CassandraClient } from './cassandraSession';
 import { eventFromRow, eventStoreRow, sequenceRunsByKiosk } from './eventStoreRow';
+import { partitionBatches, type PartitionStatement } from './partitionBatches';
 import { bucketsBetween } from './sequenceBucket';
 import type { SequenceRange } from './sequenceRanges';
 
-const { concurrent, types } = cassandra;
+const { types } = cassandra;
 
 /** Kinds of summary rows in `kiosk_sequences`. */
 export type SequenceKind = 'stored' | 'dead_lettered';
@@ -23,16 +24,35 @@ const INSERT_BY_KIOSK =
 const INSERT_BY_TYPE_DAY = 'INSERT INTO events_by_type_day (type, day, kiosk_id, sequence, id, time) VALUES (?, ?, ?, ?, ?, ?)';
 const INSERT_RANGE = 'INSERT INTO kiosk_sequences (kiosk_id, kind, first_seq, last_seq) VALUES (?, ?, ?, ?)';
 
-/** The insert statements for events' rows in both event tables (the writer's and the benchmark's). */
-export function eventInsertStatements(events: readonly ValidEvent[]): { query: string; params: unknown[] }[] {
-  const statements: { query: string; params: unknown[] }[] = [];
+/** The insert statements for events' rows in both event tables, each with the partition it writes. */
+export function eventInsertStatements(events: readonly ValidEvent[]): PartitionStatement[] {
+  const statements: PartitionStatement[] = [];
   for (const event of events) {
     const row = eventStoreRow(event);
     const id = types.Uuid.fromString(row.id);
-    statements.push({ query: INSERT_BY_KIOSK, params: [row.kioskId, row.bucket, row.sequence, id, row.type, row.source, row.time, row.data, row.headers] });
-    statements.push({ query: INSERT_BY_TYPE_DAY, params: [row.type, types.LocalDate.fromString(row.day), row.kioskId, row.sequence, id, row.time] });
+    const day = types.LocalDate.fromString(row.day);
+    statements.push({ query: INSERT_BY_KIOSK, params: [row.kioskId, row.bucket, row.sequence, id, row.type, row.source, row.time, row.data, row.headers], partition: ['events_by_kiosk', row.kioskId, row.bucket], bytes: row.data.length + 256 });
+    statements.push({ query: INSERT_BY_TYPE_DAY, params: [row.type, day, row.kioskId, row.sequence, id, row.time], partition: ['events_by_type_day', row.type, row.day], bytes: 128 });
   }
   return statements;
+}
+
+/**
+ * Writes statements as unlogged single-partition batches (one request and one mutation per
+ * partition instead of one per row), `concurrency` requests at a time. Resolves only when every
+ * batch was acknowledged at the session's consistency level; rejects on the first failure.
+ */
+async function writePartitions(client: CassandraClient, statements: readonly PartitionStatement[], concurrency: number): Promise<void> {
+  const chunks = partitionBatches(statements);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < chunks.length; i = next++) {
+      const chunk = chunks[i]!;
+      if (chunk.length === 1) await client.execute(chunk[0]!.query, chunk[0]!.params, { prepare: true });
+      else await client.batch(chunk.map(({ query, params }) => ({ query, params })), { prepare: true, logged: false });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
 }
 
 /** The Cassandra event store: insert-only rows keyed by (kiosk, sequence) and per-kiosk summaries. */
@@ -48,16 +68,16 @@ export class CassandraEventStore {
    */
   async append(events: readonly ValidEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await concurrent.executeConcurrent(this.client, eventInsertStatements(events), { concurrencyLevel: this.concurrency, raiseOnFirstError: true });
+    await writePartitions(this.client, eventInsertStatements(events), this.concurrency);
     const runs = sequenceRunsByKiosk(events.map((e) => ({ kioskId: e.kioskid, sequence: e.sequence })));
     await this.recordRanges('stored', runs);
   }
 
   /** Adds summary rows; rows are facts (never updated), so writing one twice changes nothing. */
   async recordRanges(kind: SequenceKind, runs: ReadonlyMap<string, readonly SequenceRange[]>): Promise<void> {
-    const statements = [...runs].flatMap(([kioskId, ranges]) => ranges.map((r) => ({ query: INSERT_RANGE, params: [kioskId, kind, r.first, r.last] })));
+    const statements = [...runs].flatMap(([kioskId, ranges]) => ranges.map((r) => ({ query: INSERT_RANGE, params: [kioskId, kind, r.first, r.last], partition: ['kiosk_sequences', kioskId], bytes: 64 })));
     if (statements.length === 0) return;
-    await concurrent.executeConcurrent(this.client, statements, { concurrencyLevel: this.concurrency, raiseOnFirstError: true });
+    await writePartitions(this.client, statements, this.concurrency);
   }
 
   /** Every kiosk with a summary (distinct partition keys of the small summary table). */
@@ -85,10 +105,10 @@ export class CassandraEventStore {
     await this.recordRanges(kind, new Map([[kioskId, merged.filter((r) => !rows.some((x) => x.first === r.first && x.last === r.last))]]));
     const drop = rows.filter((r) => !keep.has(`${r.first}-${r.last}`));
     if (drop.length === 0) return;
-    await concurrent.executeConcurrent(
+    await writePartitions(
       this.client,
-      drop.map((r) => ({ query: 'DELETE FROM kiosk_sequences WHERE kiosk_id = ? AND kind = ? AND first_seq = ? AND last_seq = ?', params: [kioskId, kind, r.first, r.last] })),
-      { concurrencyLevel: this.concurrency, raiseOnFirstError: true },
+      drop.map((r) => ({ query: 'DELETE FROM kiosk_sequences WHERE kiosk_id = ? AND kind = ? AND first_seq = ? AND last_seq = ?', params: [kioskId, kind, r.first, r.last], partition: ['kiosk_sequences', kioskId], bytes: 64 })),
+      this.concurrency,
     );
   }
 

@@ -155,6 +155,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0) return;
+    const startedAt = Date.now();
     const decoded: DecodedRecord[] = batch.messages.map(decodeRecord);
     const valid = decoded.flatMap((d) => (d.ok ? [d.event] : []));
     const messageOf = new Map(decoded.map((d, i) => [d.ok ? `${d.event.kioskid}#${d.event.sequence}` : `#${i}`, batch.messages[i]!]));
@@ -177,10 +178,13 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
       metrics.events.inc({ stage, outcome: 'applied' }, valid.length - failed.length);
       const last = batch.messages[batch.messages.length - 1]!.offset;
       payload.resolveOffset(last);
+      const appliedAt = Date.now();
       await withRetry(payload, 'commit', () =>
         consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]),
       );
       lastError = null;
+      // Where a batch's time goes (the pipeline benchmark's per-hop breakdown reads these).
+      log.debug({ stage, partition: batch.partition, firstOffset: batch.messages[0]!.offset, lastOffset: last, events: batch.messages.length, startedAt, appliedAt }, `${stage}: batch committed`);
     } catch (error) {
       if (error instanceof BatchAbandoned) {
         log.info({ stage, partition: batch.partition }, error.message);
@@ -199,6 +203,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
         retry: { retries: 10 },
       });
       consumer.on(consumer.events.CRASH, (e) => log.error({ stage, err: e.payload.error }, `${stage}: consumer crashed`));
+      if (log.isLevelEnabled('debug')) consumer.on(consumer.events.FETCH, (e) => log.debug({ stage, fetch: e.payload }, `${stage}: fetched`));
       await consumer.connect();
       await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning ?? true });
       running = true;
