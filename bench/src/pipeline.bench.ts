@@ -3,9 +3,9 @@
 //  - pipelineThroughput: kiosks with a backlog upload at saturation; events/s until every row is in Cassandra;
 //  - pipelineLatency: kiosks recording at a steady rate; event time (commit in the kiosk's SQLite) to row visible.
 // Needs the test stack (npm run stack:up -- --profile test). `npx tsx bench/src/pipeline.bench.ts --help`.
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
 import { ChildService } from '../../e2e/src/pipeline/childService';
 import { readOutboxMarks, waitStoredThrough } from '../../e2e/src/pipeline/faultFigures';
 import { bareKafkaLatency, bareKafkaThroughput, quantile, recordBacklog, VisibilityPoller } from '../../e2e/src/pipeline/pipelineMeasure';
@@ -13,6 +13,7 @@ import { startPipelineRig } from '../../e2e/src/pipeline/pipelineRig';
 import { runSimulatedKiosk } from '../../e2e/src/pipeline/simulatedKiosk';
 import { writeBenchResult } from './benchResult';
 import { benchEndpoints } from './benchSupport';
+import { formatHops, measureHops, outboxPoints, topicEnds } from './pipelineHops';
 
 const HELP = `Usage: npx tsx bench/src/pipeline.bench.ts [options]
 
@@ -25,12 +26,15 @@ const HELP = `Usage: npx tsx bench/src/pipeline.bench.ts [options]
   --synchronous <m>   the kiosks' SQLite durability, FULL (default, as kiosks run) or NORMAL
   --in-process        run the latency phase's kiosks inside this process (default: one process each)
   --split-cloud       run the event-store writer and the projections as separate processes
+  --trace-logs        the gateway and the cloud services log at debug, which splits the per-hop
+                      breakdown further (request arrival, Kafka acknowledgement, writer batches)
+  --note <text>       text appended to the latency result's notes (e.g. an earlier breakdown)
   --help              this text
 
 Writes bench/results/pipelineThroughput.json and bench/results/pipelineLatency.json.
 `;
 
-const { values } = parseArgs({ options: { kiosks: { type: 'string' }, backlog: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' }, only: { type: 'string' }, 'split-cloud': { type: 'boolean' }, synchronous: { type: 'string' }, 'in-process': { type: 'boolean' }, help: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { kiosks: { type: 'string' }, backlog: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' }, only: { type: 'string' }, 'split-cloud': { type: 'boolean' }, synchronous: { type: 'string' }, 'in-process': { type: 'boolean' }, 'trace-logs': { type: 'boolean' }, note: { type: 'string' }, help: { type: 'boolean' } } });
 if (values.help) {
   process.stdout.write(HELP);
   process.exit(0);
@@ -41,10 +45,16 @@ const rates = (values.rate ?? '1000,200').split(',').map((r) => Math.min(10_000,
 const durationMs = Math.min(300, Math.max(5, Number(values.duration ?? 30))) * 1000;
 const inProcess = values['in-process'] ?? false;
 const synchronous = values.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL';
+const traceLogs = values['trace-logs'] ?? false;
 const log = (line: string) => process.stderr.write(`[pipeline bench] ${line}\n`);
 
 const endpoints = benchEndpoints();
-const rig = await startPipelineRig({ name: 'bench', endpoints, splitCloud: values['split-cloud'] ?? false });
+const rig = await startPipelineRig({
+  name: 'bench',
+  endpoints,
+  splitCloud: values['split-cloud'] ?? false,
+  ...(traceLogs ? { gatewayEnv: { ATRIUM_GATEWAY_LOG_LEVEL: 'debug' }, cloudEnv: { ATRIUM_CLOUD_LOG_LEVEL: 'debug' } } : {}),
+});
 try {
   // Saturation: every kiosk holds a backlog; all upload at once; timed until every row is stored.
   if (values.only !== 'latency') await saturationPhase();
@@ -87,16 +97,6 @@ async function saturationPhase(): Promise<void> {
 
 }
 
-/** Each recorded sequence of a kiosk with its event time (the kiosk's corrected clock), from its SQLite outbox. */
-function outboxTimes(dataDir: string): Map<number, number> {
-  const db = new Database(join(dataDir, 'kiosk.db'), { readonly: true });
-  try {
-    return new Map((db.prepare('SELECT sequence, time_ms FROM outbox').all() as { sequence: number; time_ms: number }[]).map((r) => [r.sequence, r.time_ms]));
-  } finally {
-    db.close();
-  }
-}
-
 /** One latency run at `rate`; writes the result when `earlier` is given (the attempts before it go into the notes). */
 async function latencyPhase(rate: number, firstKiosk: number, earlier: string[] | null): Promise<string> {
   // Steady rate: kiosks record `rate` events/s in total (one event per SQLite transaction, FULL sync).
@@ -104,6 +104,8 @@ async function latencyPhase(rate: number, firstKiosk: number, earlier: string[] 
   log(`latency: bare Kafka at ${rate} events/s for ${durationMs / 1000} s`);
   const bareLatency = await bareKafkaLatency(endpoints.kafkaBrokers, rate, durationMs);
   log(`bare Kafka p50 ${bareLatency.p50} ms p99 ${bareLatency.p99} ms`);
+  const ends = await topicEnds(endpoints.kafkaBrokers);
+  const loadAtStart = loadavg()[0]!;
   const poller = new VisibilityPoller(rig.audit.cassandra, steady.map((k) => k.kioskId));
   const recordedAt = new Map(steady.map((k) => [k.kioskId, new Map<number, number>()]));
   const ackedAt = new Map(steady.map((k) => [k.kioskId, new Map<number, number>()]));
@@ -146,7 +148,7 @@ async function latencyPhase(rate: number, firstKiosk: number, earlier: string[] 
     await Promise.all(children.map((c) => c.waitForExit(durationMs + 240_000)));
     await Promise.all(children.map((c) => c.stop()));
     results = steady.map((identity) => {
-      const times = outboxTimes(identity.dataDir);
+      const times = outboxPoints(identity.dataDir).eventMs;
       for (const [seq, at] of times) recordedAt.get(identity.kioskId)!.set(seq, at);
       return { kioskId: identity.kioskId, recorded: times.size, lastSequence: Math.max(0, ...times.keys()) };
     });
@@ -154,6 +156,19 @@ async function latencyPhase(rate: number, firstKiosk: number, earlier: string[] 
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline && results.some((r) => poller.visibleThrough(r.kioskId) < r.lastSequence)) await new Promise((resolve) => setTimeout(resolve, 100));
   await poller.stop();
+  // Where the time goes, hop by hop (from the outboxes, Kafka record times, Cassandra write times, and the logs with --trace-logs).
+  const { hops, timeline } = await measureHops({
+    brokers: endpoints.kafkaBrokers,
+    ends,
+    kiosks: steady.map((k) => ({ kioskId: k.kioskId, dataDir: k.dataDir, lastSequence: results.find((r) => r.kioskId === k.kioskId)?.lastSequence ?? 0 })),
+    cassandra: rig.audit.cassandra,
+    visibleAt: poller.visibleAt,
+    ...(traceLogs ? { gatewayLog: join(rig.workDir, 'logs', 'gateway.log'), writerLog: join(rig.workDir, 'logs', 'cloud-services.log') } : {}),
+  });
+  const load = `${loadAtStart.toFixed(1)}→${loadavg()[0]!.toFixed(1)}`;
+  const machineClock = hops.find((h) => h.hop.startsWith('commit→visible'));
+  log(`event time→visible p50/max ms by second of the run: ${timeline}`);
+  log(`hops at ${rate}/s (p50/p99 ms): ${formatHops(hops)}`);
   const latencies: number[] = [];
   for (const [kioskId, times] of recordedAt) {
     for (const [seq, at] of times) {
@@ -176,7 +191,7 @@ async function latencyPhase(rate: number, firstKiosk: number, earlier: string[] 
   const achieved = Math.round(recorded / (durationMs / 1000));
   const p99 = quantile(latencies, 0.99);
   log(`kiosk → Cassandra at ${achieved} events/s achieved: p50 ${quantile(latencies, 0.5)} ms p99 ${p99} ms (${latencies.length}/${recorded} measured)`);
-  const summary = `at ${rate}/s target: ${achieved}/s achieved, p50 ${quantile(latencies, 0.5)} ms, p99 ${p99} ms${inProcess ? `, commit to acknowledgement p50 ${quantile(toAck, 0.5)} ms` : ''} (bare Kafka p50 ${bareLatency.p50} ms, p99 ${bareLatency.p99} ms)`;
+  const summary = `at ${rate}/s target (load average ${load}): ${achieved}/s achieved, p50 ${quantile(latencies, 0.5)} ms, p99 ${p99} ms${inProcess ? `, commit to acknowledgement p50 ${quantile(toAck, 0.5)} ms` : ''} (bare Kafka p50 ${bareLatency.p50} ms, p99 ${bareLatency.p99} ms); hops p50/p99 ms: ${formatHops(hops)}`;
   if (!earlier) return summary;
   writeBenchResult({
     name: 'pipelineLatency',
@@ -191,12 +206,14 @@ async function latencyPhase(rate: number, firstKiosk: number, earlier: string[] 
       targetPerS: rate,
       achievedPerS: achieved,
       ...(inProcess ? { commitToAckP50Ms: quantile(toAck, 0.5), commitToAckP99Ms: quantile(toAck, 0.99) } : {}),
+      ...(machineClock ? { machineClockP50Ms: machineClock.p50, machineClockP99Ms: machineClock.p99 } : {}),
+      loadAverage1m: load,
     },
     baseline: { label: `bare Kafka on the same broker: kafkajs acks=all, what is due sent every 5 ms at ${rate}/s, send to consume`, value: bareLatency.p99, p50Ms: bareLatency.p50, p99Ms: bareLatency.p99, maxMs: bareLatency.max, measured: bareLatency.count, achievedPerS: bareLatency.achievedPerS },
     unit: 'ms (p99)',
     goal: 'p99 <= 250 ms at the steady rate',
     goalMet: p99 <= 250 && achieved >= rate * 0.95,
-    notes: `Latency includes the kiosk sync loop (one batch in flight per kiosk), gateway signature check and Kafka acknowledgement, the writer (Cassandra LOCAL_QUORUM) and up to 20 ms of polling. ${inProcess ? 'All kiosks share one Node process here (synchronous SQLite commits on one event loop).' : 'Each kiosk runs in its own process (the fleet simulator for one kiosk), as on real devices.'} Earlier attempts in this run: ${earlier.join('; ') || 'none'}.`,
+    notes: `Latency includes the kiosk sync loop (one batch in flight per kiosk), gateway signature check and Kafka acknowledgement, the writer (Cassandra LOCAL_QUORUM) and up to 20 ms of polling. ${inProcess ? 'All kiosks share one Node process here (synchronous SQLite commits on one event loop).' : 'Each kiosk runs in its own process (the fleet simulator for one kiosk), as on real devices.'} Kiosk event times run slightly ahead of the machine clock (the kiosk's clock correction counts half of an upload's round trip, Kafka wait included, as network), so machineClock* is commit to visible on the machine clock. Load average (1 min) ${load} on ${cpus().length} cores shared with other work. Per hop in this run (p50/p99 ms${traceLogs ? ', gateway and cloud services logging at debug' : ''}): ${formatHops(hops)}. Earlier attempts in this run: ${earlier.join(' | ') || 'none'}.${values.note ? ` ${values.note}` : ''}`,
   });
   return summary;
 }
