@@ -40,7 +40,7 @@ export class PrivateStack {
 
   /** Applies the project's migrations to the stores this stack runs. */
   async migrate(): Promise<void> {
-    const stores = (['postgres', 'cassandra', 'mongo'] as const).filter((s) => this.config.services.includes(s === 'mongo' ? 'ferretdb' : s));
+    const stores = (['postgres', 'cassandra', 'mongo', 'kafka'] as const).filter((s) => this.config.services.includes(s === 'mongo' ? 'ferretdb' : s));
     await runMigrations(this.endpoints, { stores, report: () => undefined });
   }
 

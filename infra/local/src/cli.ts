@@ -18,6 +18,7 @@ function storesOf(config: StackConfig): MigrationStore[] {
   if (config.services.includes('postgres')) stores.push('postgres');
   if (config.services.includes('cassandra')) stores.push('cassandra');
   if (config.services.includes('ferretdb')) stores.push('mongo');
+  if (config.services.includes('kafka')) stores.push('kafka');
   return stores;
 }
 

@@ -31,7 +31,8 @@ Commands
              foreground until Ctrl-C (the stack keeps running unless --down-on-exit)
   down       stop the servers and check that no process of the stack is left
   status     each server up/down with its version, endpoint and pids
-  migrate    apply pending migrations (infra/migrations) to PostgreSQL, Cassandra, FerretDB
+  migrate    apply pending migrations (infra/migrations) to PostgreSQL, Cassandra, FerretDB,
+             and create the Kafka topics that are missing
   fetch      download and build what the servers need into .cache, start nothing
   nodetool   run Cassandra's nodetool from the cached jars: nodetool -- status
 

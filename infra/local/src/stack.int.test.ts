@@ -5,6 +5,7 @@ import { MongoClient } from 'mongodb';
 import rdkafka from 'node-rdkafka';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { atriumTopics } from './migrations/kafkaTopics';
 import { runMigrations } from './migrations/runMigrations';
 import { testEndpoints } from './testEndpoints';
 
@@ -153,9 +154,18 @@ describe('local stack (test profile)', () => {
     }
   });
 
-  it('re-running the migrations applies nothing and keeps one record per migration', async () => {
+  it('re-running the migrations applies nothing, creates no topic again, and keeps one record per migration', async () => {
     const again = await runMigrations(endpoints, { report: () => undefined });
-    expect(again).toEqual({ postgres: [], cassandra: [], mongo: [] });
+    expect(again).toEqual({ postgres: [], cassandra: [], mongo: [], kafka: [] });
+    const admin = new Kafka({ clientId: 'stack-test-topics', brokers: endpoints.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const wanted = atriumTopics(endpoints.kafkaBrokers.length);
+      const described = await admin.fetchTopicMetadata({ topics: wanted.map((t) => t.topic) });
+      expect(described.topics.map((t) => [t.name, t.partitions.length]).sort()).toEqual(wanted.map((t) => [t.topic, t.numPartitions]).sort());
+    } finally {
+      await admin.disconnect();
+    }
 
     const client = new pg.Client({ connectionString: endpoints.postgresUrl });
     await client.connect();
