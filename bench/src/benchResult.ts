@@ -52,5 +52,5 @@ export function benchResultTable(results: readonly BenchResult[]): string {
     (r) =>
       `| ${r.name} | ${r.candidate.label}: ${r.candidate.value} | ${r.baseline.label}: ${r.baseline.value} | ${r.unit} | ${r.ratio} | ${r.goal} | ${r.goalMet ? 'met' : 'missed'} | ${r.machine} | ${r.date.slice(0, 10)} |`,
   );
-  return ['| benchmark | candidate | baseline | unit | ratio | goal | goal | machine | date |', '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n');
+  return ['| benchmark | candidate | baseline | unit | ratio | goal | met | machine | date |', '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n');
 }
