@@ -94,12 +94,22 @@ export async function readBetween(brokers: string[], topic: string, from: Map<nu
   const wanted = [...to.entries()].filter(([partition, end]) => end > (from.get(partition) ?? 0n));
   if (wanted.length === 0) return [];
   const kafka = new Kafka({ clientId: 'atrium-gateway-test-reader', brokers, logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `gateway-test-${Date.now()}-${Math.random().toString(36).slice(2)}`, allowAutoTopicCreation: false });
+  const groupId = `gateway-test-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  // The fresh group starts where the snapshot `from` was taken: committed before it joins, since
+  // seeking after run() races the group's own start (and a restarting consumer).
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.setOffsets({ groupId, topic, partitions: wanted.map(([partition]) => ({ partition, offset: String(from.get(partition) ?? 0n) })) });
+  } finally {
+    await admin.disconnect();
+  }
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
   const records: ReadRecord[] = [];
   const remaining = new Set(wanted.map(([p]) => p));
   await consumer.connect();
   try {
-    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.subscribe({ topic, fromBeginning: false });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`read of ${topic} did not reach the end offsets`)), 60_000);
       consumer
@@ -119,9 +129,7 @@ export async function readBetween(brokers: string[], topic: string, from: Map<nu
             }
           },
         })
-        .then(() => {
-          for (const [partition] of wanted) consumer.seek({ topic, partition, offset: String(from.get(partition) ?? 0n) });
-        }, reject);
+        .catch(reject);
     });
   } finally {
     await consumer.disconnect();
