@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import type cassandra from 'cassandra-driver';
 import { Kafka, logLevel } from 'kafkajs';
 import { topics } from '@atrium/contracts';
+import { topicEnds } from '../../e2e/src/pipeline/faultFigures';
 import { quantile } from '../../e2e/src/pipeline/pipelineMeasure';
 
 /** Each partition's next offset of the kiosk-events topic (taken before a run, to read what it produced). */
@@ -39,17 +40,6 @@ export interface EventPoints {
   committed?: number;
   /** The benchmark's poll first saw the row. */
   visible?: number;
-}
-
-/** The ends of the kiosk-events topic now. */
-export async function topicEnds(brokers: string[]): Promise<TopicEnds> {
-  const admin = new Kafka({ clientId: 'atrium-bench-hops', brokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    return new Map((await admin.fetchTopicOffsets(topics.kioskEvents)).map((o) => [o.partition, BigInt(o.high)]));
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 /** Reads the records produced since `from` and returns each kiosk sequence's record timestamp and place. Bounded by `timeoutMs`. */
@@ -248,11 +238,12 @@ export function hopBreakdown(points: readonly EventPoints[]): { hop: string; p50
 export function latencyTimeline(points: readonly EventPoints[], bucketMs = 2_000): string {
   const seen = points.filter((p) => p.visible !== undefined);
   if (seen.length === 0) return '';
-  const start = Math.min(...seen.map((p) => p.event));
+  const start = seen.reduce((first, p) => Math.min(first, p.event), Infinity);
   const buckets = new Map<number, number[]>();
   for (const p of seen) {
     const b = Math.floor((p.event - start) / bucketMs);
-    buckets.set(b, [...(buckets.get(b) ?? []), p.visible! - p.event]);
+    if (!buckets.has(b)) buckets.set(b, []);
+    buckets.get(b)!.push(p.visible! - p.event);
   }
   return [...buckets]
     .sort(([a], [b]) => a - b)
