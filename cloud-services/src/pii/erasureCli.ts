@@ -6,6 +6,7 @@ import { cloudConnections } from '../runtime/cloudConnections';
 import { pgMemberKeyStore } from './memberKeyStore';
 import { eraseMemberPii } from './memberPii';
 import { loadPiiConfig, piiEnvNames } from './piiConfig';
+import { runCli } from '../cli/runCli';
 
 const HELP = `atrium-erase-member: erase a loyalty member's PII by deleting their data keys (crypto-shredding)
 
@@ -48,10 +49,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`atrium-erase-member: ${(error as Error).message}\n`);
-    process.exit(1);
-  },
-);
+runCli('atrium-erase-member', main);

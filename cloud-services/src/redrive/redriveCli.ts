@@ -14,6 +14,7 @@ import { piiResealer } from '../pii/piiResealer';
 import { cloudConnections } from '../runtime/cloudConnections';
 import { readDeadLetters } from './deadLetterReader';
 import { REDRIVE_STAGES, stageRedrive } from './stageRedrive';
+import { runCli } from '../cli/runCli';
 
 const HELP = `atrium-redrive: replay dead-lettered events back into the stage that dead-lettered them
 
@@ -96,10 +97,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`atrium-redrive: ${(error as Error).message}\n`);
-    process.exit(1);
-  },
-);
+runCli('atrium-redrive', main);

@@ -4,6 +4,7 @@ import { ALL_PROJECTIONS, ConfigError, configEnvNames, loadCloudConfig, type Pro
 import { createLogger } from '../log/logger';
 import { cloudConnections } from '../runtime/cloudConnections';
 import { rebuildView } from './rebuildView';
+import { runCli } from '../cli/runCli';
 
 const HELP = `atrium-replay: rebuild a view from the Cassandra event store
 
@@ -59,10 +60,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`atrium-replay: ${(error as Error).message}\n`);
-    process.exit(1);
-  },
-);
+runCli('atrium-replay', main);
